@@ -1,0 +1,55 @@
+# Two commands matter: `make run` (the demo site with a worker) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379
+
+.PHONY: run test lint bench setup python-deps frontend system-test-deps services migrate seed worker clean
+
+run: setup migrate seed
+	PORT=$(PORT) bash scripts/run-dev.sh
+
+setup: python-deps frontend
+
+python-deps: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+frontend:
+	bash scripts/install-frontend.sh
+
+migrate: python-deps
+	$(BIN)/python manage.py migrate --noinput
+
+seed: python-deps
+	PORTAL_SHOW_DEMO_ACCOUNTS=1 $(BIN)/python manage.py seed_demo
+
+system-test-deps:
+	bash scripts/install-system-deps.sh test
+
+services:
+	bash scripts/start-services.sh
+
+lint: python-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: system-test-deps setup services lint
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
+	  CACHE_URL=$(TEST_REDIS_URL)/13 PORTAL_DATA_DIR=$(CURDIR)/var/test \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	bash scripts/install-system-deps.sh bench
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf var staticfiles portal/static/vendor

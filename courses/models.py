@@ -1,0 +1,1 @@
+"""Courses, cases and assessment: built in the issues that follow the slide pipeline."""

@@ -1,0 +1,61 @@
+"""Home page: each role sees where to go."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from .demo import DEMO_ACCOUNTS
+
+
+def _role_links(user) -> list[dict[str, str]]:
+    links = []
+    if user.is_educator:
+        links += [
+            {
+                "title": "Slide library",
+                "url": reverse("slides:library"),
+                "description": "Import slides, watch them being processed and pass the "
+                "identifier review before they reach any course.",
+            },
+            {
+                "title": "Upload a slide",
+                "url": reverse("slides:upload"),
+                "description": "SVS, NDPI, SCN, BIF, tiled TIFF, DICOM or MRXS (zip).",
+            },
+        ]
+    if user.is_portal_admin:
+        links.append(
+            {
+                "title": "Administration",
+                "url": reverse("admin:index"),
+                "description": "Accounts, roles and every record.",
+            }
+        )
+    links.append(
+        {
+            "title": "API documentation",
+            "url": reverse("api-docs"),
+            "description": "The REST API with its OpenAPI 3 schema.",
+        }
+    )
+    return links
+
+
+@login_required
+@require_GET
+def home(request):
+    return render(request, "portal/home.html", {"role_links": _role_links(request.user)})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, plus the demo accounts when the demo is switched on."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_accounts"] = DEMO_ACCOUNTS if settings.SHOW_DEMO_ACCOUNTS else []
+        return context

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Slide
+
+
+def split_tags(raw: str) -> list[str]:
+    return [tag.strip() for tag in raw.split(",") if tag.strip()]
+
+
+class SlideUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="SVS, NDPI, SCN, BIF, tiled TIFF, a DICOM folder (zip) or MRXS (zip)."
+    )
+    title = forms.CharField(max_length=200)
+    organ = forms.CharField(max_length=100, required=False)
+    stain = forms.CharField(max_length=100, required=False, initial="H&E")
+    tags = forms.CharField(max_length=500, required=False, help_text="Comma separated.")
+
+    def clean_tags(self) -> list[str]:
+        return split_tags(self.cleaned_data["tags"])
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    organ = forms.CharField(required=False)
+    stain = forms.CharField(required=False)
+    tag = forms.CharField(required=False)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Slide.Status.choices]
+    )
+
+    def filter(self, slides):
+        if not self.is_valid():
+            return slides
+        data = self.cleaned_data
+        if data["q"]:
+            slides = slides.filter(title__icontains=data["q"])
+        if data["organ"]:
+            slides = slides.filter(organ__iexact=data["organ"])
+        if data["stain"]:
+            slides = slides.filter(stain__iexact=data["stain"])
+        if data["tag"]:
+            slides = slides.filter(tags__name__iexact=data["tag"].strip().lower())
+        if data["status"]:
+            slides = slides.filter(status=data["status"])
+        return slides.distinct()
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("note", "").strip():
+            self.add_error("note", "Say what you saw (e.g. a label or handwriting in the tissue).")
+        return data

@@ -1,0 +1,176 @@
+"""The slide library: a slide's record, its tags, and the chunks its pyramid is built in.
+
+Nothing here stores the uploaded file's name, its dates or any other free text that came with
+the file: the only metadata kept is the allow-list in `deidentify.py`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlideQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SlideQuerySet:
+        """Slides this person may open. Educators and admins share the whole library; everyone
+        else sees only slides that passed the review gate and reach them through a course."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_educator:
+            return self
+        return self.none()
+
+    def usable_in_courses(self) -> SlideQuerySet:
+        return self.filter(status=Slide.Status.READY)
+
+
+class Slide(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        PROCESSING = "processing", "Processing"
+        AWAITING_REVIEW = "awaiting_review", "Awaiting review"
+        READY = "ready", "Ready"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    organ = models.CharField(max_length=100, blank=True)
+    stain = models.CharField(max_length=100, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="slides")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    failure_reason = models.TextField(blank=True)
+    # Private path of the original, relative to SLIDES["INCOMING_DIR"]; named by uuid, never by
+    # the uploaded file name. Empty once the original is deleted or quarantined.
+    source_path = models.CharField(max_length=500, blank=True)
+    source_format = models.CharField(max_length=20, blank=True)
+    quarantine_until = models.DateTimeField(null=True, blank=True)
+    inspect_attempts = models.PositiveSmallIntegerField(default=0)
+
+    # Allow-listed metadata (see deidentify.ALLOWED_PROPERTIES).
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    mpp_x = models.FloatField(null=True, blank=True)
+    mpp_y = models.FloatField(null=True, blank=True)
+    objective_power = models.FloatField(null=True, blank=True)
+    vendor = models.CharField(max_length=40, blank=True)
+
+    # Deep Zoom pyramid geometry and build progress.
+    tile_size = models.PositiveIntegerField(default=256)
+    build_level = models.IntegerField(null=True, blank=True)
+    tiles_done = models.PositiveIntegerField(default=0)
+    tiles_total = models.PositiveIntegerField(default=0)
+    build_started_at = models.DateTimeField(null=True, blank=True)
+    build_finished_at = models.DateTimeField(null=True, blank=True)
+
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tiles_done__lte=models.F("tiles_total")),
+                name="slide_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(failure_reason=""),
+                name="slide_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_building(self) -> bool:
+        return self.status in (self.Status.UPLOADED, self.Status.PROCESSING)
+
+    @property
+    def has_pyramid_geometry(self) -> bool:
+        return bool(self.width and self.height)
+
+    @property
+    def is_viewable(self) -> bool:
+        """Tiles can be drawn: built, or rendered on demand while the build runs."""
+        return self.has_pyramid_geometry and self.status in (
+            self.Status.PROCESSING,
+            self.Status.AWAITING_REVIEW,
+            self.Status.READY,
+        )
+
+    @property
+    def is_servable_to_courses(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.tiles_total:
+            return 0
+        return int(100 * self.tiles_done / self.tiles_total)
+
+    @property
+    def mpp(self) -> float | None:
+        if self.mpp_x and self.mpp_y:
+            return (self.mpp_x + self.mpp_y) / 2
+        return None
+
+
+class PyramidChunk(models.Model):
+    """A band of tile rows at one Deep Zoom level: the unit of work of one Celery task.
+
+    `done` flips once, so progress is counted once even when a task runs twice; `attempts`
+    counts starts, so a chunk that keeps killing its worker is given up after a few tries.
+    """
+
+    slide = models.ForeignKey(Slide, on_delete=models.CASCADE, related_name="chunks")
+    level = models.PositiveSmallIntegerField()
+    row_start = models.PositiveIntegerField()
+    row_end = models.PositiveIntegerField()
+    tile_count = models.PositiveIntegerField()
+    done = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["slide", "-level", "row_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slide", "level", "row_start"], name="one_chunk_per_band"
+            ),
+            models.CheckConstraint(
+                condition=Q(row_end__gt=models.F("row_start")), name="chunk_has_rows"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slide_id} level {self.level} rows {self.row_start}-{self.row_end}"

@@ -1,0 +1,284 @@
+"""Writes to the slide library that touch several rows or files; each is atomic.
+
+Pipeline steps call these to move a slide through UPLOADED → PROCESSING → AWAITING_REVIEW →
+READY (or FAILED / REJECTED). Enqueuing always waits for the commit, so a worker never sees a row
+that is not there yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import storage
+from .deepzoom import DeepZoomGeometry
+from .deidentify import SlideMetadata
+from .models import PyramidChunk, Slide, Tag
+from .source_files import stored_name
+
+logger = logging.getLogger(__name__)
+
+
+_run_inline = contextvars.ContextVar("slides_run_inline", default=False)
+
+
+@contextlib.contextmanager
+def tasks_inline():
+    """Within this block the pipeline queues nothing: the caller runs the steps itself."""
+    token = _run_inline.set(True)
+    try:
+        yield
+    finally:
+        _run_inline.reset(token)
+
+
+def _enqueue(task, *args) -> None:
+    if _run_inline.get():
+        return
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+@transaction.atomic
+def create_slide(
+    *,
+    uploaded_by,
+    original: Path,
+    original_name: str,
+    title: str,
+    organ: str = "",
+    stain: str = "",
+    tags: list[str] | tuple[str, ...] = (),
+    move: bool = True,
+) -> Slide:
+    """Record a new slide and take its original into private storage, then queue processing.
+
+    The original is moved (an upload's temporary file) or copied (`move=False`: an admin's
+    import, whose files are never touched). Only the extension of `original_name` is kept.
+    """
+    from .tasks import inspect_slide
+
+    slide = Slide(title=title.strip(), organ=organ.strip(), stain=stain.strip())
+    slide.uploaded_by = uploaded_by
+    slide.full_clean(exclude=["uploaded_by"])
+    target_dir = storage.incoming_dir(slide.uuid)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / stored_name(original_name)
+    if move:
+        shutil.move(original, target)
+    else:
+        shutil.copyfile(original, target)
+    slide.source_path = str(target.relative_to(settings.SLIDES["INCOMING_DIR"]))
+    slide.save()
+    if tags:
+        slide.tags.set(_tags_named(tags))
+    _enqueue(inspect_slide, slide.id)
+    logger.info("slide %s created", slide.uuid)
+    return slide
+
+
+def _tags_named(names) -> list[Tag]:
+    cleaned = sorted({name.strip().lower() for name in names if name.strip()})
+    return [Tag.objects.get_or_create(name=name[:64])[0] for name in cleaned]
+
+
+def update_slide_details(*, slide: Slide, title: str, organ: str, stain: str, tags) -> Slide:
+    with transaction.atomic():
+        slide.title, slide.organ, slide.stain = title.strip(), organ.strip(), stain.strip()
+        slide.full_clean(exclude=["uploaded_by", "reviewed_by"])
+        slide.save(update_fields=["title", "organ", "stain", "updated_at"])
+        slide.tags.set(_tags_named(tags))
+    return slide
+
+
+def _discard_original(slide: Slide) -> None:
+    """Delete the original, or move it to the private quarantine when a retention is set."""
+    original_dir = storage.incoming_dir(slide.uuid)
+    days = settings.SLIDES["QUARANTINE_DAYS"]
+    if days > 0 and original_dir.exists():
+        quarantine = storage.quarantine_dir(slide.uuid)
+        quarantine.parent.mkdir(parents=True, exist_ok=True)
+        storage.remove_tree(quarantine)
+        shutil.move(original_dir, quarantine)
+        slide.quarantine_until = timezone.now() + timedelta(days=days)
+    else:
+        storage.remove_tree(original_dir)
+    slide.source_path = ""
+
+
+def note_inspection_attempt(slide: Slide) -> int:
+    """Count a start of the inspection in its own committed write; returns the count."""
+    Slide.objects.filter(pk=slide.pk).update(inspect_attempts=F("inspect_attempts") + 1)
+    slide.refresh_from_db(fields=["inspect_attempts"])
+    return slide.inspect_attempts
+
+
+def note_chunk_attempt(chunk: PyramidChunk) -> int:
+    PyramidChunk.objects.filter(pk=chunk.pk).update(attempts=F("attempts") + 1)
+    chunk.refresh_from_db(fields=["attempts"])
+    return chunk.attempts
+
+
+@transaction.atomic
+def fail_slide(*, slide: Slide, reason: str) -> None:
+    """End processing with a reason the uploader can read; nothing of the slide stays servable."""
+    locked = Slide.objects.select_for_update().get(pk=slide.pk)
+    if locked.status in (Slide.Status.FAILED, Slide.Status.READY, Slide.Status.REJECTED):
+        return
+    locked.status = Slide.Status.FAILED
+    locked.failure_reason = reason[:2000]
+    locked.build_level = None
+    _discard_original(locked)
+    locked.save(
+        update_fields=[
+            "status",
+            "failure_reason",
+            "build_level",
+            "source_path",
+            "quarantine_until",
+            "updated_at",
+        ]
+    )
+    locked.chunks.all().delete()
+    transaction.on_commit(lambda: storage.remove_tree(storage.pyramid_dir(slide.uuid)))
+    logger.info("slide %s failed: %s", slide.uuid, reason)
+    slide.refresh_from_db()
+
+
+@transaction.atomic
+def start_build(
+    *, slide: Slide, metadata: SlideMetadata, tile_size: int, source_format: str
+) -> list[PyramidChunk]:
+    """Store the allow-listed metadata, plan every chunk of every level, queue the top level."""
+    from .tasks import build_chunk
+
+    locked = Slide.objects.select_for_update().get(pk=slide.pk)
+    if locked.status != Slide.Status.UPLOADED:
+        return []
+    geometry = DeepZoomGeometry(metadata.width, metadata.height, tile_size)
+    per_chunk = settings.SLIDES["TILES_PER_CHUNK"]
+    chunks = [
+        PyramidChunk(
+            slide=locked,
+            level=level,
+            row_start=start,
+            row_end=end,
+            tile_count=(end - start) * geometry.tile_grid(level)[0],
+        )
+        for level in range(geometry.level_count)
+        for start, end in geometry.row_bands(level, per_chunk)
+    ]
+    PyramidChunk.objects.bulk_create(chunks)
+    for field, value in metadata.as_dict().items():
+        setattr(locked, field, value)
+    locked.tile_size = tile_size
+    locked.source_format = source_format
+    locked.status = Slide.Status.PROCESSING
+    locked.build_level = geometry.max_level
+    locked.tiles_total = geometry.total_tiles
+    locked.tiles_done = 0
+    locked.build_started_at = timezone.now()
+    locked.save()
+    top = PyramidChunk.objects.filter(slide=locked, level=geometry.max_level)
+    for chunk_id in top.values_list("id", flat=True):
+        _enqueue(build_chunk, chunk_id)
+    slide.refresh_from_db()
+    return list(top)
+
+
+@transaction.atomic
+def complete_chunk(*, chunk: PyramidChunk) -> None:
+    """Mark a band done (once), count its tiles, and when its level is complete, queue the next
+    level, or the verification after the last one. Exactly one caller advances each level."""
+    from .tasks import build_chunk, verify_pyramid
+
+    # Lock the slide first: two bands of a level finishing together must not both miss the
+    # other's completion (neither would advance the level).
+    if not Slide.objects.select_for_update().filter(pk=chunk.slide_id).exists():
+        return
+    if not PyramidChunk.objects.filter(pk=chunk.pk, done=False).update(done=True):
+        return
+    Slide.objects.filter(pk=chunk.slide_id).update(
+        tiles_done=F("tiles_done") + chunk.tile_count, updated_at=timezone.now()
+    )
+    if PyramidChunk.objects.filter(slide_id=chunk.slide_id, level=chunk.level, done=False).exists():
+        return
+    next_level = chunk.level - 1
+    advanced = Slide.objects.filter(
+        pk=chunk.slide_id, build_level=chunk.level, status=Slide.Status.PROCESSING
+    ).update(build_level=next_level)
+    if not advanced:
+        return
+    if next_level < 0:
+        _enqueue(verify_pyramid, chunk.slide_id)
+        return
+    pending = PyramidChunk.objects.filter(slide_id=chunk.slide_id, level=next_level, done=False)
+    for chunk_id in pending.values_list("id", flat=True):
+        _enqueue(build_chunk, chunk_id)
+
+
+@transaction.atomic
+def finish_build(*, slide: Slide) -> None:
+    """The pyramid is complete and verified: drop the original and wait for the human review."""
+    locked = Slide.objects.select_for_update().get(pk=slide.pk)
+    if locked.status != Slide.Status.PROCESSING or locked.build_level != -1:
+        return
+    locked.status = Slide.Status.AWAITING_REVIEW
+    locked.build_finished_at = timezone.now()
+    locked.build_level = None
+    locked.tiles_done = locked.tiles_total
+    _discard_original(locked)
+    locked.save()
+    locked.chunks.all().delete()
+    slide.refresh_from_db()
+
+
+def _review(*, slide: Slide, reviewer, status: str, note: str) -> Slide:
+    with transaction.atomic():
+        locked = Slide.objects.select_for_update().get(pk=slide.pk)
+        if locked.status != Slide.Status.AWAITING_REVIEW:
+            raise ValidationError("Only a slide awaiting review can be approved or rejected.")
+        locked.status = status
+        locked.reviewed_by = reviewer
+        locked.reviewed_at = timezone.now()
+        locked.review_note = note.strip()
+        locked.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"]
+        )
+    if status == Slide.Status.REJECTED:
+        transaction.on_commit(lambda: storage.remove_tree(storage.pyramid_dir(locked.uuid)))
+    slide.refresh_from_db()
+    return slide
+
+
+def approve_slide(*, slide: Slide, reviewer, note: str = "") -> Slide:
+    """The reviewer confirms that no identifier is visible anywhere in the scanned area."""
+    return _review(slide=slide, reviewer=reviewer, status=Slide.Status.READY, note=note)
+
+
+def reject_slide(*, slide: Slide, reviewer, note: str) -> Slide:
+    """The reviewer saw an identifier (or the scan is unusable): the pyramid is deleted."""
+    if not note.strip():
+        raise ValidationError("Say why the slide is rejected.")
+    return _review(slide=slide, reviewer=reviewer, status=Slide.Status.REJECTED, note=note)
+
+
+@transaction.atomic
+def delete_slide(*, slide: Slide) -> None:
+    uuid = slide.uuid
+    slide.delete()
+
+    def remove_files():
+        for folder in (storage.pyramid_dir(uuid), storage.incoming_dir(uuid)):
+            storage.remove_tree(folder)
+
+    transaction.on_commit(remove_files)

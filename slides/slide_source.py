@@ -1,0 +1,205 @@
+"""Reading pixels from an original slide file: OpenSlide, plus raw JPEG tiles when they fit.
+
+`SlideSource.open` checks the decompression-bomb limits from the file's header before any pixel
+is decoded. When the full-resolution level is a JPEG-tiled TIFF directory whose square tiles can
+be served as they are (Aperio SVS, generic tiled TIFF), `raw_tile` returns a tile's compressed
+bytes rewritten into a standalone, metadata-free JPEG: no decode, no re-encode, no quality loss.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import openslide
+import tifffile
+from PIL import Image
+
+from . import jpeg_stream
+from .source_files import SlideRejected
+
+RAW_VENDORS = frozenset({"aperio", "generic-tiff"})
+TIFF_JPEG = 7
+PHOTOMETRIC_RGB = 2
+PHOTOMETRIC_YCBCR = 6
+RAW_TILE_SIZES = range(128, 1025)
+WHITE = (255, 255, 255)
+
+
+class TileReadError(Exception):
+    """Pixels of the slide could not be read; the message says where."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_dimension: int
+    max_pixels: int
+    max_levels: int
+
+
+@dataclass(frozen=True)
+class RawTileLayout:
+    tile_size: int
+    columns: int
+    rows: int
+    offsets: tuple[int, ...]
+    byte_counts: tuple[int, ...]
+    tables: bytes | None
+    rgb_components: bool
+
+
+def _raw_layout(path: Path, osr: openslide.OpenSlide) -> RawTileLayout | None:
+    """The level-0 tile directory of a TIFF whose JPEG tiles can be copied as they are."""
+    if osr.properties.get("openslide.vendor") not in RAW_VENDORS:
+        return None
+    try:
+        with tifffile.TiffFile(path) as tif:
+            page = tif.pages.first
+            if not (
+                page.is_tiled
+                and page.compression == TIFF_JPEG
+                and page.tilewidth == page.tilelength
+                and page.tilewidth in RAW_TILE_SIZES
+                and page.tilewidth % 2 == 0
+                and page.planarconfig == 1
+                and page.samplesperpixel == 3
+                and page.bitspersample == 8
+                and page.photometric in (PHOTOMETRIC_RGB, PHOTOMETRIC_YCBCR)
+                and (page.imagewidth, page.imagelength) == osr.dimensions
+                and page.imagedepth == 1
+            ):
+                return None
+            columns = math.ceil(page.imagewidth / page.tilewidth)
+            rows = math.ceil(page.imagelength / page.tilelength)
+            if len(page.dataoffsets) != columns * rows:
+                return None
+            return RawTileLayout(
+                tile_size=page.tilewidth,
+                columns=columns,
+                rows=rows,
+                offsets=tuple(page.dataoffsets),
+                byte_counts=tuple(page.databytecounts),
+                tables=page.jpegtables,
+                rgb_components=page.photometric == PHOTOMETRIC_RGB,
+            )
+    except (tifffile.TiffFileError, OSError, ValueError, KeyError, AttributeError):
+        return None
+
+
+def check_header_limits(osr: openslide.OpenSlide, limits: Limits) -> None:
+    width, height = osr.dimensions
+    if width < 1 or height < 1:
+        raise SlideRejected("The slide reports no pixels.")
+    if max(width, height) > limits.max_dimension or width * height > limits.max_pixels:
+        raise SlideRejected(
+            f"The slide claims {width:,} × {height:,} pixels, beyond the limit of this portal "
+            "(a damaged file or a decompression bomb); nothing was decoded."
+        )
+    if osr.level_count > limits.max_levels:
+        raise SlideRejected(f"The slide claims {osr.level_count} levels, beyond the limit.")
+
+
+class SlideSource:
+    """An open original. Thread-safe: OpenSlide is, and raw reads use positional reads."""
+
+    def __init__(self, path: Path, osr: openslide.OpenSlide, raw: RawTileLayout | None):
+        self.path = path
+        self.osr = osr
+        self.raw = raw
+        self._fd = os.open(path, os.O_RDONLY) if raw else None
+        self._size = os.fstat(self._fd).st_size if raw else 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path, limits: Limits) -> SlideSource:
+        try:
+            osr = openslide.OpenSlide(path)
+        except openslide.OpenSlideUnsupportedFormatError as error:
+            raise SlideRejected(
+                "This file is not a whole-slide image in a format the portal reads "
+                "(SVS, NDPI, MRXS, SCN, BIF, Philips TIFF, tiled TIFF, DICOM WSI)."
+            ) from error
+        except (openslide.OpenSlideError, OSError) as error:
+            raise SlideRejected(f"The slide file is damaged and could not be opened ({error}).")
+        check_header_limits(osr, limits)
+        return cls(path, osr, _raw_layout(path, osr))
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        self.osr.close()
+
+    @property
+    def dimensions(self) -> tuple[int, int]:
+        return self.osr.dimensions
+
+    @property
+    def properties(self) -> dict[str, str]:
+        return dict(self.osr.properties)
+
+    def raw_tile(self, col: int, row: int) -> bytes:
+        """The standalone JPEG of full-resolution tile (col, row), copied, not re-encoded."""
+        assert self.raw is not None and self._fd is not None
+        index = row * self.raw.columns + col
+        offset, count = self.raw.offsets[index], self.raw.byte_counts[index]
+        if count <= 0 or offset <= 0 or offset + count > self._size:
+            raise TileReadError(f"full-resolution tile {col},{row} points outside the file")
+        data = os.pread(self._fd, count, offset)
+        try:
+            return jpeg_stream.assemble_tile(
+                data, self.raw.tables, rgb_components=self.raw.rgb_components
+            )
+        except jpeg_stream.JpegStreamError as error:
+            raise TileReadError(f"full-resolution tile {col},{row} is corrupt: {error}") from error
+
+    def read_region(self, level0_box: tuple[int, int, int, int], size: tuple[int, int]) -> Image:
+        """Pixels of a level-0 box, resized to `size`, flattened on white (RGB)."""
+        left, top, right, bottom = level0_box
+        downsample = max((right - left) / size[0], (bottom - top) / size[1])
+        level = self.osr.get_best_level_for_downsample(downsample)
+        level_downsample = self.osr.level_downsamples[level]
+        read_size = (
+            max(1, math.ceil((right - left) / level_downsample)),
+            max(1, math.ceil((bottom - top) / level_downsample)),
+        )
+        try:
+            region = self.osr.read_region((left, top), level, read_size)
+        except openslide.OpenSlideError as error:
+            raise TileReadError(f"pixels at {left},{top} could not be read: {error}") from error
+        flat = Image.new("RGB", region.size, WHITE)
+        flat.paste(region, mask=region.getchannel("A"))
+        if flat.size != size:
+            flat = flat.resize(size, Image.Resampling.LANCZOS)
+        return flat
+
+    def sample_pixels(self, count: int = 4, size: int = 256) -> None:
+        """Decode a few regions spread over the slide so an unreadable file fails in seconds."""
+        width, height = self.dimensions
+        for i in range(count):
+            x = (width - 1) * (i + 1) // (count + 1)
+            y = (height - 1) * (i + 1) // (count + 1)
+            box = (x, y, min(width, x + size), min(height, y + size))
+            self.read_region(box, (box[2] - box[0], box[3] - box[1]))
+
+
+def decode_jpeg(data: bytes, *, half: bool = False) -> Image.Image:
+    """Decode a tile; `half` asks the decoder for half size (DCT scaling, much faster)."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        if half:
+            image.draft("RGB", (math.ceil(image.width / 2), math.ceil(image.height / 2)))
+        image.load()
+    except (OSError, SyntaxError, ValueError) as error:
+        raise TileReadError(f"a tile could not be decoded: {error}") from error
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def encode_jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=False)
+    return out.getvalue()

@@ -1,0 +1,58 @@
+"""Where slide files live: private originals, servable pyramids, quarantine.
+
+Paths are derived from a slide's public UUID only, so the tile server can find a tile without a
+database query. Pyramids may sit on a disk shared by every web and worker machine; originals must
+be on a local-path filesystem because OpenSlide opens them by path.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+from uuid import UUID
+
+from django.conf import settings
+
+TILE_SUFFIX = ".jpeg"
+TEMP_SUFFIX = ".tmp"
+
+
+def incoming_dir(slide_uuid: UUID | str) -> Path:
+    return Path(settings.SLIDES["INCOMING_DIR"]) / str(slide_uuid)
+
+
+def quarantine_dir(slide_uuid: UUID | str) -> Path:
+    return Path(settings.SLIDES["QUARANTINE_DIR"]) / str(slide_uuid)
+
+
+def pyramid_dir(slide_uuid: UUID | str) -> Path:
+    return Path(settings.SLIDES["PYRAMID_DIR"]) / str(slide_uuid)
+
+
+def tile_path(pyramid: Path, level: int, col: int, row: int) -> Path:
+    """Deep Zoom's own layout, so a static file server could serve the folder as it is."""
+    return pyramid / str(level) / f"{col}_{row}{TILE_SUFFIX}"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers see the whole file or none of it: write beside, then rename over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    with open(temp, "wb") as handle:
+        handle.write(data)
+    os.replace(temp, path)
+
+
+def remove_temporary_files(pyramid: Path) -> int:
+    """Delete leftovers of writers that died between write and rename; returns how many."""
+    removed = 0
+    for temp in pyramid.rglob(f"*{TEMP_SUFFIX}"):
+        temp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,41 @@
+"""Celery tasks of the slide pipeline: thin wrappers that take ids and call `pipeline`.
+
+All run on the `tiles` queue, acknowledge late (a task whose worker died is delivered again),
+and are safe to run twice. A file that kills its worker is given up after a few attempts, counted
+in the database by the pipeline, not by Celery, so the count survives the crash.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
+
+from . import pipeline
+
+TASK_OPTIONS = {"queue": "tiles", "acks_late": True, "ignore_result": True}
+
+
+@shared_task(**TASK_OPTIONS)
+def inspect_slide(slide_id: int) -> None:
+    pipeline.inspect(slide_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def build_chunk(chunk_id: int) -> None:
+    try:
+        pipeline.build(chunk_id)
+    except SoftTimeLimitExceeded:
+        # Try again from where it stopped; the pipeline counts attempts and gives up in the end.
+        build_chunk.delay(chunk_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def verify_pyramid(slide_id: int) -> None:
+    pipeline.verify(slide_id)
+
+
+@worker_ready.connect
+def resume_unfinished_builds(**_kwargs) -> None:
+    """A worker that starts picks up what a lost worker left (messages may have died with it)."""
+    pipeline.resume_unfinished()

@@ -1,0 +1,138 @@
+"""Tile endpoints: Deep Zoom for OpenSeadragon and IIIF Image API 3.0.
+
+Every URL carries an HMAC token made when a page that may show the slide was rendered; these
+views check only the token (no session, no database) and, for tiles already built, read a file.
+Unknown slides, bad tokens and out-of-range tiles all answer 404; IIIF syntax errors 400.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotModified,
+    JsonResponse,
+)
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+from PIL import Image, ImageOps
+
+from . import iiif, regions
+from .tile_tokens import token_is_valid
+from .tiles import Tile, get_tile, tile_info
+
+IMMUTABLE = "private, max-age=31536000, immutable"
+RENDERED = "private, max-age=30"
+
+
+def _authorised(token: str, slide_uuid) -> str:
+    subject = str(slide_uuid)
+    if not token_is_valid(subject, token):
+        raise Http404("No such slide.")
+    return subject
+
+
+def _tile_response(request, tile: Tile) -> HttpResponse:
+    if tile.etag and request.headers.get("If-None-Match") == tile.etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(tile.data, content_type="image/jpeg")
+    if tile.etag:
+        response["ETag"] = tile.etag
+    response["Cache-Control"] = IMMUTABLE if tile.built else RENDERED
+    return response
+
+
+@require_GET
+def dzi(request, token, slide_uuid):
+    subject = _authorised(token, slide_uuid)
+    info = tile_info(subject)
+    if info is None:
+        raise Http404("No such slide.")
+    response = HttpResponse(info.geometry.dzi_xml(), content_type="application/xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def deepzoom_tile(request, token, slide_uuid, level, col, row):
+    subject = _authorised(token, slide_uuid)
+    tile = get_tile(subject, level, col, row)
+    if tile is None:
+        raise Http404("No such tile.")
+    return _tile_response(request, tile)
+
+
+@require_GET
+def iiif_base(request, token, slide_uuid):
+    return redirect("slides:iiif-info", token=token, slide_uuid=slide_uuid, permanent=False)
+
+
+@require_GET
+def iiif_info(request, token, slide_uuid):
+    subject = _authorised(token, slide_uuid)
+    info = tile_info(subject)
+    if info is None:
+        raise Http404("No such slide.")
+    service_id = request.build_absolute_uri(request.path.rsplit("/info.json", 1)[0])
+    document = iiif.info_document(
+        service_id, info.width, info.height, info.tile_size, info.geometry.level_count
+    )
+    response = JsonResponse(document)
+    response["Content-Type"] = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _render(subject: str, info, request_: iiif.ImageRequest) -> bytes:
+    image = regions.level0_region(subject, info.geometry, request_.box, request_.size)
+    if request_.mirror:
+        image = ImageOps.mirror(image)
+    if request_.rotation:
+        image = image.rotate(-request_.rotation, expand=True)
+    if request_.quality == "gray":
+        image = image.convert("L")
+    elif request_.quality == "bitonal":
+        image = image.convert("L").point(lambda value: 255 if value >= 128 else 0, mode="1")
+    out = io.BytesIO()
+    save_format = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[request_.format]
+    if save_format == "JPEG" and image.mode == "1":
+        image = image.convert("L")
+    image.save(out, save_format, **({"quality": 85} if save_format != "PNG" else {}))
+    return out.getvalue()
+
+
+@require_GET
+def iiif_image(request, token, slide_uuid, region, size, rotation, quality, fmt):
+    subject = _authorised(token, slide_uuid)
+    info = tile_info(subject)
+    if info is None:
+        raise Http404("No such slide.")
+    try:
+        parsed = iiif.parse_request(region, size, rotation, quality, fmt, info.width, info.height)
+    except iiif.IIIFError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain")
+    geometry = info.geometry
+    aligned = iiif.aligned_tile(parsed, info.width, info.height, info.tile_size, geometry.max_level)
+    if aligned is not None:
+        tile = get_tile(subject, *aligned)
+        if tile is None:
+            raise Http404("No such tile.")
+        response = _tile_response(request, tile)
+    else:
+        try:
+            data = _render(subject, info, parsed)
+        except regions.RegionUnavailable as error:
+            raise Http404("Part of the region is not available.") from error
+        response = HttpResponse(data, content_type=iiif.FORMATS[parsed.format])
+        response["Cache-Control"] = RENDERED
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# Pillow's decompression-bomb guard must not trip on our own large IIIF compositions.
+Image.MAX_IMAGE_PIXELS = iiif.MAX_AREA * 4

@@ -1,0 +1,134 @@
+"""One path for every tile: `get_tile(slide, level, col, row)`.
+
+A built tile is read from the pyramid with no database query (its path follows from the UUID).
+A tile not built yet is rendered from the original, so a slide can be viewed while its pyramid is
+still being made. What the tile server needs to know about a slide (`TileInfo`) is cached, so a
+cache miss costs one query per slide, never one per tile.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from uuid import UUID
+
+from django.conf import settings
+from django.core.cache import cache
+
+from . import pyramid, storage
+from .deepzoom import DeepZoomGeometry
+from .models import Slide
+from .slide_source import Limits, SlideSource, TileReadError
+from .source_files import UNPACKED_DIR, SlideRejected, locate_slide
+
+INFO_CACHE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class TileInfo:
+    uuid: str
+    width: int
+    height: int
+    tile_size: int
+    source_path: str  # empty when the original is gone (the pyramid is complete)
+    mpp: float | None
+    objective_power: float | None
+
+    @property
+    def geometry(self) -> DeepZoomGeometry:
+        return DeepZoomGeometry(self.width, self.height, self.tile_size)
+
+
+@dataclass(frozen=True)
+class Tile:
+    data: bytes
+    etag: str | None  # set for built, immutable tiles
+    built: bool
+
+
+def _info_key(slide_uuid: str) -> str:
+    return f"slides:tile-info:{slide_uuid}"
+
+
+def tile_info(slide_uuid: UUID | str) -> TileInfo | None:
+    """Geometry of a viewable slide, or None. Cached; one query per slide on a miss."""
+    key = _info_key(str(slide_uuid))
+    info = cache.get(key)
+    if info is not None:
+        return info or None
+    slide = Slide.objects.filter(uuid=slide_uuid).first()
+    if slide is None or not slide.is_viewable:
+        cache.set(key, False, 5)
+        return None
+    info = TileInfo(
+        uuid=str(slide.uuid),
+        width=slide.width,
+        height=slide.height,
+        tile_size=slide.tile_size,
+        source_path=slide.source_path,
+        mpp=slide.mpp,
+        objective_power=slide.objective_power,
+    )
+    cache.set(key, info, INFO_CACHE_SECONDS)
+    return info
+
+
+def forget_tile_info(slide_uuid: UUID | str) -> None:
+    cache.delete(_info_key(str(slide_uuid)))
+
+
+def _etag(stat: os.stat_result) -> str:
+    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+
+
+def read_built_tile(slide_uuid: str, level: int, col: int, row: int) -> Tile | None:
+    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            return Tile(handle.read(), _etag(stat), True)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+@lru_cache(maxsize=16)
+def _open_source(path: str, mtime_ns: int) -> SlideSource:
+    config = settings.SLIDES
+    limits = Limits(config["MAX_DIMENSION"], config["MAX_PIXELS"], config["MAX_LEVELS"])
+    return SlideSource.open(Path(path), limits)
+
+
+def _source_for(info: TileInfo) -> SlideSource | None:
+    if not info.source_path:
+        return None
+    original = Path(settings.SLIDES["INCOMING_DIR"]) / info.source_path
+    try:
+        unpacked = original.parent / UNPACKED_DIR
+        path = locate_slide(unpacked) if unpacked.exists() else original
+        return _open_source(str(path), path.stat().st_mtime_ns)
+    except (OSError, SlideRejected):
+        return None
+
+
+def get_tile(slide_uuid: str, level: int, col: int, row: int) -> Tile | None:
+    """The JPEG of a tile, built or rendered on demand; None when there is no such tile."""
+    tile = read_built_tile(slide_uuid, level, col, row)
+    if tile is not None:
+        return tile
+    info = tile_info(slide_uuid)
+    if info is None or not info.geometry.has_tile(level, col, row):
+        return None
+    source = _source_for(info)
+    if source is None:
+        # The original went away between our look at the disk and now: the tile exists now.
+        forget_tile_info(slide_uuid)
+        return read_built_tile(slide_uuid, level, col, row)
+    try:
+        data = pyramid.rendered_tile(
+            source, info.geometry, level, col, row, settings.SLIDES["JPEG_QUALITY"]
+        )
+    except TileReadError:
+        return None
+    return Tile(data, None, False)

@@ -1,0 +1,56 @@
+from django.urls import path, register_converter
+
+from . import tile_views, views
+
+
+class IIIFSegmentConverter:
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class TokenConverter:
+    regex = r"[0-9a-f]{1,16}-[A-Za-z0-9_-]{24}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(IIIFSegmentConverter, "iiifseg")
+register_converter(TokenConverter, "token")
+
+app_name = "slides"
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("upload/", views.upload, name="upload"),
+    path("<uuid:slide_uuid>/", views.detail, name="detail"),
+    path("<uuid:slide_uuid>/progress/", views.progress, name="progress"),
+    path("<uuid:slide_uuid>/view/", views.viewer, name="viewer"),
+    path("<uuid:slide_uuid>/review/", views.review, name="review"),
+    path("<uuid:slide_uuid>/thumbnail.jpeg", views.thumbnail, name="thumbnail"),
+    path("tiles/<token:token>/<uuid:slide_uuid>.dzi", tile_views.dzi, name="dzi"),
+    path(
+        "tiles/<token:token>/<uuid:slide_uuid>_files/<int:level>/<int:col>_<int:row>.jpeg",
+        tile_views.deepzoom_tile,
+        name="tile",
+    ),
+    path("iiif/<token:token>/<uuid:slide_uuid>", tile_views.iiif_base, name="iiif-base"),
+    path(
+        "iiif/<token:token>/<uuid:slide_uuid>/info.json",
+        tile_views.iiif_info,
+        name="iiif-info",
+    ),
+    path(
+        "iiif/<token:token>/<uuid:slide_uuid>/<iiifseg:region>/<iiifseg:size>/"
+        "<iiifseg:rotation>/<iiifseg:quality>.<iiifseg:fmt>",
+        tile_views.iiif_image,
+        name="iiif-image",
+    ),
+]
