@@ -44,7 +44,7 @@ lint: python-deps
 test: system-test-deps setup services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
-	  CACHE_URL=$(TEST_REDIS_URL)/13 PORTAL_DATA_DIR=$(CURDIR)/var/test \
+	  CACHE_URL=$(TEST_REDIS_URL)/13 PORTAL_DATA_DIR=$(CURDIR)/var/test DATABASE_CONN_MAX_AGE=0 \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -168,6 +168,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Tile work gets its own queue, so slide builds can be given their own workers.
+CELERY_TASK_ROUTES = {"slides.tasks.*": {"queue": "tiles"}}
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,4 +1,7 @@
-"""Who may see and change which slide. Missing and forbidden both answer 404, so ids leak nothing."""
+"""Who may see and change which slide.
+
+Missing and forbidden both answer 404, so ids leak nothing.
+"""
 
 from __future__ import annotations
 

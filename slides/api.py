@@ -157,9 +157,15 @@ def slide_review(request, slide_uuid):
     data.is_valid(raise_exception=True)
     try:
         if data.validated_data["decision"] == "approve":
-            services.approve_slide(slide=slide, reviewer=request.user, note=data.validated_data["note"])
+            services.approve_slide(
+                slide=slide, reviewer=request.user, note=data.validated_data["note"]
+            )
         else:
-            services.reject_slide(slide=slide, reviewer=request.user, note=data.validated_data["note"])
+            services.reject_slide(
+                slide=slide, reviewer=request.user, note=data.validated_data["note"]
+            )
     except DjangoValidationError as error:
         raise ValidationError({"detail": error.messages}) from error
-    return Response(SlideOutput(slide, context={"request": request}).data, status=status.HTTP_200_OK)
+    return Response(
+        SlideOutput(slide, context={"request": request}).data, status=status.HTTP_200_OK
+    )

@@ -73,7 +73,9 @@ class DeepZoomGeometry:
         """Split a level's tile rows into [start, end) bands of about `tiles_per_band` tiles."""
         cols, rows = self.tile_grid(level)
         rows_per_band = max(1, tiles_per_band // cols)
-        return [(start, min(start + rows_per_band, rows)) for start in range(0, rows, rows_per_band)]
+        return [
+            (start, min(start + rows_per_band, rows)) for start in range(0, rows, rows_per_band)
+        ]
 
     def dzi_xml(self, tile_format: str = "jpeg") -> str:
         return (

@@ -57,9 +57,7 @@ def _number_in_range(raw: str | None, bounds: tuple[float, float]) -> float | No
     return round(value, 6)
 
 
-def allowed_metadata(
-    properties: Mapping[str, str], dimensions: tuple[int, int]
-) -> SlideMetadata:
+def allowed_metadata(properties: Mapping[str, str], dimensions: tuple[int, int]) -> SlideMetadata:
     """The allow-listed metadata of a slide: numbers checked for sense, vendor from a fixed set.
 
     A value that does not parse or is implausible is dropped rather than guessed, so a slide

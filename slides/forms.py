@@ -27,9 +27,7 @@ class LibraryFilterForm(forms.Form):
     organ = forms.CharField(required=False)
     stain = forms.CharField(required=False)
     tag = forms.CharField(required=False)
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Slide.Status.choices]
-    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Slide.Status.choices])
 
     def filter(self, slides):
         if not self.is_valid():

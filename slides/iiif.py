@@ -24,6 +24,11 @@ _WH = re.compile(r"^(\d*),(\d*)$")
 _PCT_SIZE = re.compile(rf"^pct:({_NUMBER})$")
 
 
+def _round(value: float) -> int:
+    """Half up, as clients computing sizes from the other dimension expect (not banker's)."""
+    return math.floor(value + 0.5)
+
+
 class IIIFError(ValueError):
     """The request is not valid IIIF Image API syntax, or asks for too much."""
 
@@ -53,8 +58,8 @@ def parse_region(text: str, width: int, height: int) -> tuple[int, int, int, int
         x, y, w, h = (int(v) for v in match.groups())
     elif match := _PCT_REGION.match(text):
         px, py, pw, ph = (float(v) for v in match.groups())
-        x, y = round(px * width / 100), round(py * height / 100)
-        w, h = round(pw * width / 100), round(ph * height / 100)
+        x, y = _round(px * width / 100), _round(py * height / 100)
+        w, h = _round(pw * width / 100), _round(ph * height / 100)
     else:
         raise IIIFError(f"region {text!r} is not valid")
     if w <= 0 or h <= 0:
@@ -76,7 +81,7 @@ def parse_size(text: str, region_w: int, region_h: int) -> tuple[int, int]:
         pct = float(match.group(1))
         if pct <= 0 or (pct > 100 and not upscale):
             raise IIIFError("size percentage out of range")
-        w, h = round(region_w * pct / 100), round(region_h * pct / 100)
+        w, h = _round(region_w * pct / 100), _round(region_h * pct / 100)
     else:
         confined = body.startswith("!")
         match = _WH.match(body[1:] if confined else body)
@@ -87,15 +92,15 @@ def parse_size(text: str, region_w: int, region_h: int) -> tuple[int, int]:
             if not (w_text and h_text):
                 raise IIIFError("!w,h needs both dimensions")
             scale = min(int(w_text) / region_w, int(h_text) / region_h)
-            w, h = round(region_w * scale), round(region_h * scale)
+            w, h = _round(region_w * scale), _round(region_h * scale)
         elif w_text and h_text:
             w, h = int(w_text), int(h_text)
         elif w_text:
             w = int(w_text)
-            h = round(region_h * w / region_w)
+            h = _round(region_h * w / region_w)
         elif h_text:
             h = int(h_text)
-            w = round(region_w * h / region_h)
+            w = _round(region_w * h / region_h)
         else:
             raise IIIFError("size needs a width or a height")
     if w < 1 or h < 1:

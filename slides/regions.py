@@ -48,7 +48,10 @@ def compose(
 
 
 def level0_region(
-    slide_uuid: str, geometry: DeepZoomGeometry, box: tuple[int, int, int, int], out: tuple[int, int]
+    slide_uuid: str,
+    geometry: DeepZoomGeometry,
+    box: tuple[int, int, int, int],
+    out: tuple[int, int],
 ) -> Image.Image:
     """A level-0 box scaled to `out` pixels, read from the level just detailed enough."""
     left, top, right, bottom = box

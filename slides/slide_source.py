@@ -124,7 +124,9 @@ class SlideSource:
                 "(SVS, NDPI, MRXS, SCN, BIF, Philips TIFF, tiled TIFF, DICOM WSI)."
             ) from error
         except (openslide.OpenSlideError, OSError) as error:
-            raise SlideRejected(f"The slide file is damaged and could not be opened ({error}).")
+            raise SlideRejected(
+                f"The slide file is damaged and could not be opened ({error})."
+            ) from error
         check_header_limits(osr, limits)
         return cls(path, osr, _raw_layout(path, osr))
 

@@ -13,7 +13,7 @@ from celery.signals import worker_ready
 
 from . import pipeline
 
-TASK_OPTIONS = {"queue": "tiles", "acks_late": True, "ignore_result": True}
+TASK_OPTIONS = {"acks_late": True, "ignore_result": True}
 
 
 @shared_task(**TASK_OPTIONS)

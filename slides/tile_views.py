@@ -82,7 +82,9 @@ def iiif_info(request, token, slide_uuid):
         service_id, info.width, info.height, info.tile_size, info.geometry.level_count
     )
     response = JsonResponse(document)
-    response["Content-Type"] = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+    response["Content-Type"] = (
+        'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+    )
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "private, max-age=300"
     return response

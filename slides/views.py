@@ -145,10 +145,14 @@ def review(request, slide_uuid):
         return redirect("slides:detail", slide.uuid)
     try:
         if form.cleaned_data["decision"] == "approve":
-            services.approve_slide(slide=slide, reviewer=request.user, note=form.cleaned_data["note"])
+            services.approve_slide(
+                slide=slide, reviewer=request.user, note=form.cleaned_data["note"]
+            )
             messages.success(request, "Approved: the slide can now be used in courses.")
         else:
-            services.reject_slide(slide=slide, reviewer=request.user, note=form.cleaned_data["note"])
+            services.reject_slide(
+                slide=slide, reviewer=request.user, note=form.cleaned_data["note"]
+            )
             messages.success(request, "Rejected: the slide's tiles were deleted.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -30,9 +30,7 @@ def test_merging_tables_gives_a_decodable_image_with_the_same_pixels():
     with pytest.raises(OSError):
         Image.open(io.BytesIO(abbreviated)).load()
     merged = jpeg_stream.assemble_tile(abbreviated, tables, rgb_components=False)
-    assert Image.open(io.BytesIO(merged)).tobytes() == (
-        Image.open(io.BytesIO(original)).tobytes()
-    )
+    assert Image.open(io.BytesIO(merged)).tobytes() == (Image.open(io.BytesIO(original)).tobytes())
 
 
 def test_comments_and_application_segments_are_dropped():

@@ -10,8 +10,14 @@ LIMITS = {"max_members": 100, "max_bytes": 10 * 1024 * 1024}
 
 @pytest.mark.parametrize(
     "name,expected",
-    [("Patient Smith 1234.svs", "slide.svs"), ("X.NDPI", "slide.ndpi"), ("a.exe", "slide.bin"),
-     ("dir\\evil.tiff", "slide.tiff"), ("noext", "slide.bin"), ("set.zip", "slide.zip")],
+    [
+        ("Patient Smith 1234.svs", "slide.svs"),
+        ("X.NDPI", "slide.ndpi"),
+        ("a.exe", "slide.bin"),
+        ("dir\\evil.tiff", "slide.tiff"),
+        ("noext", "slide.bin"),
+        ("set.zip", "slide.zip"),
+    ],
 )
 def test_stored_names_keep_only_a_known_extension(name, expected):
     assert stored_name(name) == expected
@@ -26,8 +32,11 @@ def _zip(path, members):
 
 @pytest.mark.parametrize(
     "member,reason",
-    [("../evil.dcm", "leaves its folder"), ("/etc/evil.dcm", "absolute path"),
-     ("a/../../evil", "leaves its folder")],
+    [
+        ("../evil.dcm", "leaves its folder"),
+        ("/etc/evil.dcm", "absolute path"),
+        ("a/../../evil", "leaves its folder"),
+    ],
 )
 def test_unsafe_paths_are_refused_before_anything_is_written(tmp_path, member, reason):
     archive = _zip(tmp_path / "bad.zip", [(member, b"x")])

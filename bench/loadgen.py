@@ -1,0 +1,240 @@
+"""Load generation with wrk and a Lua script that takes tile URLs from a list file.
+
+Two modes:
+- "walk": every URL at most once (cold tiles). Thread i of T takes URLs i, i+T, i+2T, ...; a
+  `delay()` hook reserves one URL before each request and parks the connection for an hour once
+  the thread's share is used up, so no URL is requested twice. The rate is counted over the time
+  the thread actually worked (first request sent to last response received, LuaJIT FFI clock),
+  because wrk itself divides by the whole `-d` duration even when a list runs out early.
+- "random": URLs drawn at random with replacement (warm tiles, static files).
+
+Every run is bounded by wrk's `-d` and by a subprocess timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import procs
+
+COMMON = r"""
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec_t;
+int clock_gettime(int clk_id, bench_timespec_t *tp);
+]]
+local clock_buffer = ffi.new("bench_timespec_t")
+local function now()
+  ffi.C.clock_gettime(1, clock_buffer)  -- CLOCK_MONOTONIC
+  return tonumber(clock_buffer.tv_sec) + tonumber(clock_buffer.tv_nsec) / 1e9
+end
+
+local threads = {}
+local thread_count = 0
+
+function setup(thread)
+  thread:set("thread_id", thread_count)
+  thread_count = thread_count + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local path, nthreads = args[1], tonumber(args[2])
+  local index = 0
+  requests_ = {}
+  for line in io.lines(path) do
+    if #line > 0 then
+      if (not WALK) or (index % nthreads == thread_id) then
+        table.insert(requests_, wrk.format(nil, line))
+      end
+      index = index + 1
+    end
+  end
+  count = #requests_
+  reserved = 0
+  position = 0
+  completed = 0
+  bad = 0
+  overflow = 0
+  exhausted = 0
+  first_start = 0
+  last_end = 0
+  math.randomseed(7919 * (thread_id + 1))
+end
+
+function done(summary, latency, requests)
+  local total, bad_total, overflow_total, exhausted_total = 0, 0, 0, 0
+  local first, last = nil, 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("completed")
+    bad_total = bad_total + thread:get("bad")
+    overflow_total = overflow_total + thread:get("overflow")
+    exhausted_total = exhausted_total + thread:get("exhausted")
+    local s, e = thread:get("first_start"), thread:get("last_end")
+    if s > 0 and (first == nil or s < first) then first = s end
+    if e > last then last = e end
+  end
+  local span = 0
+  if first ~= nil and last > first then span = last - first end
+  local errors = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, '
+    .. '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, '
+    .. '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "timeouts": %d, '
+    .. '"status_errors": %d, "lua_completed": %d, "lua_bad": %d, "lua_overflow": %d, '
+    .. '"threads_exhausted": %d, "active_span_s": %.6f}\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency.max, latency.mean,
+    errors.connect, errors.read, errors.write, errors.timeout, errors.status,
+    total, bad_total, overflow_total, exhausted_total, span))
+end
+"""
+
+WALK = r"""
+WALK = true
+
+function delay()
+  if reserved >= count then
+    if exhausted == 0 then exhausted = 1 end
+    return 3600000  -- park this connection: the thread's URLs are used up
+  end
+  reserved = reserved + 1
+  return 0
+end
+
+function request()
+  if first_start == 0 then first_start = now() end
+  position = position + 1
+  if position > count then  -- only after a reconnect re-sent without delay()
+    overflow = overflow + 1
+    position = count
+  end
+  return requests_[position]
+end
+
+function response(status, headers, body)
+  completed = completed + 1
+  if status ~= 200 then bad = bad + 1 end
+  last_end = now()
+end
+"""
+
+RANDOM = r"""
+WALK = false
+
+function request()
+  return requests_[math.random(count)]
+end
+"""
+
+
+@dataclass
+class LoadResult:
+    label: str
+    mode: str
+    connections: int
+    requests: int
+    rate: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    errors: int
+    seconds: float
+    exhausted: bool
+    repeats: int
+    bytes_per_request: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _script(workdir: Path, mode: str) -> Path:
+    path = workdir / f"wrk-{mode}.lua"
+    path.write_text(COMMON + (WALK if mode == "walk" else RANDOM))
+    return path
+
+
+def run_wrk(
+    label: str,
+    port: int,
+    urls: list[str],
+    *,
+    mode: str,
+    connections: int,
+    duration: float,
+    workdir: Path,
+    threads: int = 2,
+    timeout_s: int = 10,
+) -> LoadResult:
+    if mode not in ("walk", "random"):
+        raise ValueError(mode)
+    if not urls:
+        raise ValueError("no URLs to request")
+    workdir.mkdir(parents=True, exist_ok=True)
+    url_file = workdir / f"urls-{label.replace(' ', '_').replace('/', '_')}.txt"
+    url_file.write_text("\n".join(urls) + "\n")
+    threads = min(threads, connections)
+    seconds = max(1, round(duration))
+    args = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        f"{timeout_s}s",
+        "--latency",
+        "-s",
+        str(_script(workdir, mode)),
+        f"http://127.0.0.1:{port}",
+        "--",
+        str(url_file),
+        str(threads),
+    ]
+    try:
+        output = procs.run(args, timeout=seconds + 60)
+    except subprocess.TimeoutExpired as error:
+        raise procs.ProcessFailed(f"wrk did not finish: {' '.join(args)}") from error
+    (workdir / f"wrk-{label.replace(' ', '_').replace('/', '_')}.out").write_text(output)
+    line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise procs.ProcessFailed(f"wrk printed no summary:\n{output}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    errors = (
+        data["connect_errors"]
+        + data["read_errors"]
+        + data["write_errors"]
+        + data["timeouts"]
+        + data["status_errors"]
+        + data["lua_bad"]
+    )
+    wall = data["duration_us"] / 1e6
+    if mode == "walk" and data["active_span_s"] > 0:
+        seconds_used = data["active_span_s"]
+        requests = data["lua_completed"]
+    else:
+        seconds_used = wall
+        requests = data["requests"]
+    return LoadResult(
+        label=label,
+        mode=mode,
+        connections=connections,
+        requests=requests,
+        rate=requests / seconds_used if seconds_used else 0.0,
+        p50_ms=data["p50_us"] / 1000,
+        p90_ms=data["p90_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        max_ms=data["max_us"] / 1000,
+        errors=errors,
+        seconds=seconds_used,
+        exhausted=bool(data["threads_exhausted"]),
+        repeats=data["lua_overflow"],
+        bytes_per_request=data["bytes"] / data["requests"] if data["requests"] else 0.0,
+    )

@@ -1,0 +1,281 @@
+"""Turning repeated measurements into the table, the ratios, the targets and RESULTS.md."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+BUILD_ORDER = [
+    "portal, Celery worker (concurrency 2)",
+    "portal, run_inline (1 process)",
+    "vips dzsave 256/0 Q80",
+    "vips dzsave default (254/1 Q75)",
+]
+
+
+@dataclass
+class Spread:
+    median: float
+    low: float
+    high: float
+    n: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> Spread | None:
+        if not values:
+            return None
+        return cls(statistics.median(values), min(values), max(values), len(values))
+
+    def fmt(self, digits: int = 1) -> str:
+        return f"{self.median:.{digits}f} [{self.low:.{digits}f}–{self.high:.{digits}f}]"
+
+
+def _fmt(spread: Spread | None, digits: int = 1) -> str:
+    return spread.fmt(digits) if spread else "n/a"
+
+
+def build_rows(build: dict[str, list]) -> list[list[str]]:
+    rows = []
+    for name in BUILD_ORDER + [n for n in build if n not in BUILD_ORDER]:
+        runs = build.get(name) or []
+        if not runs:
+            continue
+        seconds = Spread.of([r["seconds"] for r in runs])
+        rows.append(
+            [
+                name,
+                _fmt(seconds, 2),
+                str(runs[-1]["tiles"]),
+                f"{runs[-1]['bytes'] / 1024**2:.0f}",
+                str(len(runs)),
+            ]
+        )
+    return rows
+
+
+LOAD_ORDER = [
+    ("b", "cold", "portal", 16),
+    ("b", "cold", "baseline", 16),
+    ("c", "warm", "portal", 16),
+    ("c", "warm", "portal", 64),
+    ("d", "static", "nginx", 16),
+    ("d", "static", "nginx", 64),
+]
+
+
+def load_key(kind: str, server: str, connections: int) -> str:
+    return f"{kind} {server} c{connections}"
+
+
+def load_summary(runs: list[dict]) -> dict[str, Spread | None]:
+    return {
+        "rate": Spread.of([r["rate"] for r in runs]),
+        "p50": Spread.of([r["p50_ms"] for r in runs]),
+        "p99": Spread.of([r["p99_ms"] for r in runs]),
+    }
+
+
+def load_rows(load: dict[str, list[dict]]) -> list[list[str]]:
+    rows = []
+    for part, kind, server, connections in LOAD_ORDER:
+        runs = load.get(load_key(kind, server, connections)) or []
+        if not runs:
+            continue
+        summary = load_summary(runs)
+        requests = sum(r["requests"] for r in runs)
+        errors = sum(r["errors"] for r in runs)
+        rows.append(
+            [
+                f"({part}) {kind} tiles, {server}",
+                str(connections),
+                _fmt(summary["rate"], 0),
+                _fmt(summary["p50"], 1),
+                _fmt(summary["p99"], 1),
+                f"{requests} / {errors}",
+                str(len(runs)),
+            ]
+        )
+    return rows
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _median(load: dict, kind: str, server: str, connections: int, field: str) -> float | None:
+    runs = load.get(load_key(kind, server, connections)) or []
+    spread = Spread.of([r[field] for r in runs])
+    return spread.median if spread else None
+
+
+def targets(results: dict) -> tuple[list[str], list[list[str]]]:
+    """Ratios (as lines) and the target table (target, measured, met?)."""
+    build = results.get("build", {})
+    load = results.get("load", {})
+    ratios: list[str] = []
+    rows: list[list[str]] = []
+
+    def med(name: str) -> float | None:
+        spread = Spread.of([r["seconds"] for r in build.get(name) or []])
+        return spread.median if spread else None
+
+    celery = med(BUILD_ORDER[0])
+    inline = med(BUILD_ORDER[1])
+    dz256 = med(BUILD_ORDER[2])
+    dzdef = med(BUILD_ORDER[3])
+    for label, portal in (("Celery", celery), ("run_inline", inline)):
+        for dz_label, dz in (("dzsave 256/0 Q80", dz256), ("dzsave default", dzdef)):
+            if portal and dz:
+                ratios.append(
+                    f"build, portal {label} vs {dz_label}: {dz / portal:.2f}× "
+                    f"({'faster' if portal < dz else 'slower'}; {portal:.2f} s vs {dz:.2f} s)"
+                )
+    if celery and dz256 and dzdef:
+        met = celery < dz256 and celery < dzdef
+        rows.append(
+            [
+                "(a) portal (Celery) builds faster than vips dzsave",
+                f"{celery:.2f} s vs {dz256:.2f} s (256/0) and {dzdef:.2f} s (254/1)",
+                "met" if met else "NOT met",
+            ]
+        )
+
+    base = _median(load, "cold", "baseline", 16, "rate")
+    cold = _median(load, "cold", "portal", 16, "rate")
+    cold_p99 = _median(load, "cold", "portal", 16, "p99_ms")
+    warm16 = _median(load, "warm", "portal", 16, "rate")
+    warm16_p99 = _median(load, "warm", "portal", 16, "p99_ms")
+    warm64 = _median(load, "warm", "portal", 64, "rate")
+    ngx16 = _median(load, "static", "nginx", 16, "rate")
+    ngx64 = _median(load, "static", "nginx", 64, "rate")
+    if base and cold:
+        ratios.append(f"cold tiles, portal / baseline at 16 connections: {cold / base:.2f}×")
+    if base and warm16:
+        ratios.append(f"warm tiles, portal / baseline at 16 connections: {warm16 / base:.2f}×")
+    if base and warm64:
+        ratios.append(f"warm tiles, portal at 64 / baseline at 16 connections: {warm64 / base:.2f}×")
+    if ngx16 and warm16:
+        ratios.append(f"warm tiles, portal / nginx at 16 connections: {warm16 / ngx16:.2f}")
+    if ngx64 and warm64:
+        ratios.append(f"warm tiles, portal / nginx at 64 connections: {warm64 / ngx64:.2f}")
+    if base and cold and cold_p99 is not None:
+        ok_rate, ok_p99 = cold >= 2 * base, cold_p99 <= 100
+        rows.append(
+            [
+                "(b) cold tiles ≥ 2× baseline, p99 ≤ 100 ms (16 connections)",
+                f"{cold / base:.2f}×, p99 {cold_p99:.1f} ms",
+                _verdict(ok_rate, ok_p99),
+            ]
+        )
+    if base and warm16 and warm16_p99 is not None:
+        ok_rate, ok_p99 = warm16 >= 5 * base, warm16_p99 <= 50
+        rows.append(
+            [
+                "(c) warm tiles ≥ 5× baseline, p99 ≤ 50 ms (16 connections)",
+                f"{warm16 / base:.2f}×, p99 {warm16_p99:.1f} ms",
+                _verdict(ok_rate, ok_p99),
+            ]
+        )
+    return ratios, rows
+
+
+def _verdict(rate_ok: bool, p99_ok: bool) -> str:
+    if rate_ok and p99_ok:
+        return "met"
+    missed = [name for name, ok in (("rate", rate_ok), ("p99", p99_ok)) if not ok]
+    return "NOT met (" + ", ".join(missed) + ")"
+
+
+def render(results: dict) -> str:
+    config = results["config"]
+    machine = results.get("machine", {})
+    slide = results.get("slide", {})
+    out = [
+        "# Benchmark results",
+        "",
+        f"Recorded {results['started']} by `python -m bench.run"
+        f"{' --quick' if config['quick'] else ''}` (`make bench`), "
+        f"in {results.get('elapsed_minutes', 0):.1f} minutes.",
+        "",
+        "## Machine",
+        "",
+    ]
+    out += [f"- {key}: {value}" for key, value in machine.items()]
+    out += [
+        "",
+        "## Setup",
+        "",
+        f"- Slide: {slide.get('width')}×{slide.get('height')} px, "
+        f"{slide.get('source_tile')} px JPEG tiles, {slide.get('megabytes', 0):.0f} MB, made by "
+        f"{slide.get('generator')}; portal pyramid {slide.get('portal_levels')} levels, "
+        f"{slide.get('portal_deepest_tiles')} full-resolution tiles "
+        f"({slide.get('portal_tile_size')} px, source format {slide.get('source_format')}).",
+        f"- Portal: {results.get('deployment', {}).get('database')}, broker "
+        f"{results.get('deployment', {}).get('broker')}, cache "
+        f"{results.get('deployment', {}).get('cache')}; gunicorn `-w 4 --threads 4`, "
+        "DJANGO_DEBUG=0; Celery worker `-Q default,tiles --concurrency 2`.",
+        "- Baseline: `bench/baseline_app.py`, openslide-python's Deep Zoom example "
+        "(`DeepZoomGenerator(tile_size=254, overlap=1, limit_bounds=False)`, JPEG Q75, Flask) "
+        "under the same gunicorn settings.",
+        "- nginx: the portal's pyramid folder as static files under the same URL pattern "
+        "(no token check), `worker_processes auto`, `sendfile on`, `open_file_cache`.",
+        f"- Load: wrk `-t 2`, {config['duration']} s per run after a "
+        f"{config['warmup']} s warm-up, {config['reps']} repetitions of everything. "
+        "Cold runs walk a shuffled list of distinct full-resolution tiles (each URL once; warm-up "
+        "URLs are disjoint from measured ones), on a fresh unbuilt slide (portal) or a freshly "
+        "started server (baseline) per repetition; the rate counts the time the threads "
+        "actually worked. Warm and nginx runs pick full-resolution tiles at random.",
+        "- **wrk, the servers, PostgreSQL and Redis all share the same "
+        f"{machine.get('nproc', '?')} cores**; absolute rates are lower than on a "
+        "separate load generator, and the nginx ceiling is partly wrk's own ceiling.",
+        "",
+    ]
+    out += [f"- Note: {note}" for note in results.get("notes", [])]
+    out += [
+        "## (a) Upload-complete to every tile built (seconds, median [min–max])",
+        "",
+        markdown_table(
+            ["Builder", "Seconds", "Tiles", "MiB", "Runs"],
+            build_rows(results.get("build", {})),
+        ),
+        "",
+        "## (b)–(d) Tile serving (median [min–max] over repetitions)",
+        "",
+        markdown_table(
+            ["Measurement", "Conns", "Tiles/s", "p50 ms", "p99 ms", "Requests / errors", "Runs"],
+            load_rows(results.get("load", {})),
+        ),
+        "",
+    ]
+    ratios, rows = targets(results)
+    out += ["## Ratios", ""] + [f"- {line}" for line in ratios] + [""]
+    out += [
+        "## Targets",
+        "",
+        markdown_table(["Target", "Measured (medians)", "Verdict"], rows),
+        "",
+    ]
+    if results.get("analysis"):
+        out += ["## Where the time goes", "", results["analysis"].strip(), ""]
+    if results.get("error"):
+        out += ["## Run failed", "", "```", results["error"].strip(), "```", ""]
+    return "\n".join(out)
+
+
+def console(results: dict) -> str:
+    lines = [
+        markdown_table(
+            ["Builder", "Seconds", "Tiles", "MiB", "Runs"], build_rows(results.get("build", {}))
+        ),
+        "",
+        markdown_table(
+            ["Measurement", "Conns", "Tiles/s", "p50 ms", "p99 ms", "Requests / errors", "Runs"],
+            load_rows(results.get("load", {})),
+        ),
+        "",
+    ]
+    ratios, rows = targets(results)
+    lines += ratios + [""] + [f"{row[0]}: {row[1]} -> {row[2]}" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,316 @@
+"""`make bench`: the slide pipeline and the tile server against libvips, openslide and nginx.
+
+    python -m bench.run            # 30000×24000 slide, 3 repetitions, 10 s load runs
+    python -m bench.run --quick    # 8000×6000 slide, 3 s load runs (to iterate)
+
+Measures, on one machine in one run: (a) upload-complete → all tiles built (Celery worker and
+in-process) against `vips dzsave`; (b) cold full-resolution tiles, portal against openslide's
+Deep Zoom example; (c) warm tiles through the portal at 16 and 64 connections; (d) nginx serving
+the same tile files. Prints a table and writes bench/RESULTS.md (bench/out/RESULTS-quick.md for
+--quick, so that a quick run never replaces the recorded full results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import io
+import json
+import shutil
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import build, loadgen, procs, report, servers, slidegen, urls
+from .environment import OUT, ROOT, Deployment, machine, prepare, setup_django
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+FINDINGS = ROOT / "bench" / "FINDINGS.md"
+TOOLS = ("vips", "nginx", "wrk")
+
+
+@dataclass
+class Config:
+    quick: bool
+    width: int
+    height: int
+    reps: int
+    duration: float
+    warmup: float
+    cold_warmup_tiles: int
+    connections: tuple[int, ...] = (16, 64)
+
+    @classmethod
+    def make(cls, quick: bool, reps: int | None, duration: float | None) -> Config:
+        if quick:
+            config = cls(True, 8000, 6000, 3, 3.0, 1.0, 60)
+        else:
+            config = cls(False, 30000, 24000, 3, 10.0, 3.0, 300)
+        if reps:
+            config.reps = reps
+        if duration:
+            config.duration = duration
+        return config
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def _get(port: int, path: str) -> tuple[int, str, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        conn.close()
+
+
+def check_tile(port: int, path: str, *, expect_size: tuple[int, int] | None = None) -> bytes:
+    """One request before the load: the URL must give a decodable JPEG of the right size."""
+    from PIL import Image
+
+    status, content_type, body = _get(port, path)
+    if status != 200 or content_type != "image/jpeg":
+        raise RuntimeError(f"GET {path} on port {port}: {status} {content_type} {body[:200]!r}")
+    image = Image.open(io.BytesIO(body))
+    image.load()
+    if expect_size and image.size != expect_size:
+        raise RuntimeError(f"GET {path}: {image.size}, expected {expect_size}")
+    return body
+
+
+def _interior(url_list: list[str]) -> str:
+    """A URL of the list whose tile is full-size on every grid (not in an edge row or column)."""
+    cells = [tuple(map(int, u.rsplit("/", 1)[1].removesuffix(".jpeg").split("_"))) for u in url_list]
+    last_col = max(col for col, _ in cells)
+    last_row = max(row for _, row in cells)
+    for url, (col, row) in zip(url_list, cells, strict=True):
+        if 0 < col < last_col - 1 and 0 < row < last_row - 1:
+            return url
+    raise RuntimeError("no interior tile in the list")
+
+
+class Bench:
+    def __init__(self, config: Config, deployment: Deployment, slide: Path, results: dict):
+        self.config = config
+        self.deployment = deployment
+        self.slide = slide
+        self.results = results
+        self.work = OUT / "wrk"
+
+    def record_load(self, key: str, result: loadgen.LoadResult) -> None:
+        self.results.setdefault("load", {}).setdefault(key, []).append(result.as_dict())
+        extra = " (list used up: rate over active time)" if result.exhausted else ""
+        if result.repeats:
+            extra += f", {result.repeats} URL(s) re-sent after a reconnect"
+        log(
+            f"  {key}: {result.rate:.0f} tiles/s, p50 {result.p50_ms:.1f} ms, "
+            f"p99 {result.p99_ms:.1f} ms, {result.requests} requests, "
+            f"{result.errors} errors{extra}"
+        )
+        if result.errors:
+            self.results.setdefault("notes", []).append(
+                f"{key}: {result.errors} failed requests in one run."
+            )
+
+    def record_build(self, name: str, run: build.BuildRun) -> None:
+        self.results.setdefault("build", {}).setdefault(name, []).append(asdict(run))
+        log(f"  {name}: {run.seconds:.2f} s, {run.tiles} tiles, {run.bytes / 1024**2:.0f} MiB")
+
+    # (a) -------------------------------------------------------------------------------------
+    def measure_build(self):
+        """Returns the last slide built by the worker (kept for the warm-tile runs)."""
+        config = self.config
+        log("(a) vips dzsave")
+        for _ in range(config.reps):
+            for variant in build.DZSAVE_VARIANTS:
+                self.record_build(variant, build.dzsave(self.slide, variant))
+        log("(a) portal, run_inline")
+        for _ in range(config.reps):
+            run, record = build.run_inline(self.slide)
+            self.record_build(report.BUILD_ORDER[1], run)
+            build.delete(record)
+        log("(a) portal, Celery worker")
+        kept = None
+        with build.Worker(self.deployment) as worker:
+            for rep in range(config.reps):
+                run, record = build.run_celery(self.slide, worker)
+                self.record_build(report.BUILD_ORDER[0], run)
+                if rep < config.reps - 1:
+                    build.delete(record)
+                else:
+                    kept = record
+        return kept
+
+    # (b) -------------------------------------------------------------------------------------
+    def measure_cold(self, portal: servers.Portal) -> None:
+        config = self.config
+        baseline_all = urls.baseline_deepest_tiles(self.slide)
+        for rep in range(config.reps):
+            log(f"(b) cold tiles, repetition {rep + 1}/{config.reps}")
+            warm, measured = urls.split_warmup(baseline_all, config.cold_warmup_tiles, seed=rep)
+            with servers.Baseline(self.slide) as baseline:
+                check_tile(baseline.port, _interior(warm), expect_size=(256, 256))
+                self._walk("warm-up baseline", baseline.port, warm, config.warmup)
+                result = self._walk("cold baseline", baseline.port, measured, config.duration)
+                self.record_load(report.load_key("cold", "baseline", 16), result)
+
+            record = urls.cold_slide(self.slide)
+            all_urls = urls.portal_deepest_tiles(record)
+            warm, measured = urls.split_warmup(all_urls, config.cold_warmup_tiles, seed=rep)
+            size = (record.tile_size, record.tile_size)
+            check_tile(portal.port, _interior(warm), expect_size=size)
+            self._walk("warm-up portal", portal.port, warm, config.warmup)
+            result = self._walk("cold portal", portal.port, measured, config.duration)
+            self.record_load(report.load_key("cold", "portal", 16), result)
+            self._assert_unbuilt(record)
+            build.delete(record)
+
+    def _walk(self, label, port, url_list, duration) -> loadgen.LoadResult:
+        return loadgen.run_wrk(
+            label, port, url_list, mode="walk", connections=16, duration=duration,
+            workdir=self.work,
+        )
+
+    def _assert_unbuilt(self, record) -> None:
+        from slides import storage
+
+        folder = storage.pyramid_dir(record.uuid)
+        built = list(folder.rglob("*.jpeg")) if folder.exists() else []
+        if built:
+            raise RuntimeError(f"the cold slide has {len(built)} built tiles: not cold")
+
+    # (c) and (d) -----------------------------------------------------------------------------
+    def measure_warm(self, port: int, kind: str, server: str, url_list: list[str]) -> None:
+        config = self.config
+        for connections in config.connections:
+            key = report.load_key(kind, server, connections)
+            log(f"({'c' if kind == 'warm' else 'd'}) {key}")
+            loadgen.run_wrk(
+                f"warm-up {key}", port, url_list, mode="random", connections=connections,
+                duration=config.warmup, workdir=self.work,
+            )
+            for _ in range(config.reps):
+                result = loadgen.run_wrk(
+                    key, port, url_list, mode="random", connections=connections,
+                    duration=config.duration, workdir=self.work,
+                )
+                self.record_load(key, result)
+
+
+def check_tools() -> None:
+    missing = [tool for tool in TOOLS if not shutil.which(tool) and not Path(
+        f"/usr/sbin/{tool}").exists()]
+    if missing:
+        raise SystemExit(
+            f"missing {', '.join(missing)}: run `bash scripts/install-system-deps.sh bench` "
+            "(as root) or `apt-get install -y libvips-tools nginx-light wrk`"
+        )
+
+
+def run(config: Config) -> dict:
+    started = time.monotonic()
+    results: dict = {
+        "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "config": asdict(config),
+        "notes": [],
+    }
+    try:
+        check_tools()
+        log("machine and versions")
+        results["machine"] = machine()
+        log("resetting the benchmark's database, broker, cache and data folder; migrating")
+        deployment = prepare()
+        results["deployment"] = {
+            "database": deployment.database,
+            "broker": deployment.broker,
+            "cache": deployment.cache,
+        }
+        results["notes"] += deployment.notes
+        setup_django(deployment)
+        log(f"synthetic slide {config.width}×{config.height}")
+        slide, generator = slidegen.make_slide(OUT / "slides", config.width, config.height)
+        results["slide"] = {
+            "width": config.width,
+            "height": config.height,
+            "generator": generator,
+            "path": str(slide.relative_to(ROOT)),
+            "megabytes": slide.stat().st_size / 1e6,
+            "source_tile": slidegen.TILE,
+        }
+        bench = Bench(config, deployment, slide, results)
+        built = bench.measure_build()
+        from slides.deepzoom import DeepZoomGeometry
+
+        geometry = DeepZoomGeometry(built.width, built.height, built.tile_size)
+        results["slide"].update(
+            portal_levels=geometry.level_count,
+            portal_deepest_tiles=geometry.tile_count(geometry.max_level),
+            portal_tile_size=built.tile_size,
+            source_format=built.source_format,
+        )
+        warm_urls = urls.portal_deepest_tiles(built)
+        with servers.Portal(deployment) as portal:
+            bench.measure_cold(portal)
+            body = check_tile(portal.port, _interior(warm_urls))
+            bench.measure_warm(portal.port, "warm", "portal", warm_urls)
+        from django.conf import settings
+
+        with servers.Nginx(Path(settings.SLIDES["PYRAMID_DIR"])) as nginx:
+            if check_tile(nginx.port, _interior(warm_urls)) != body:
+                raise RuntimeError("nginx and the portal serve different bytes for one tile")
+            bench.measure_warm(nginx.port, "static", "nginx", warm_urls)
+    except BaseException as error:  # noqa: BLE001 - record, clean up, re-raise
+        results["error"] = "".join(traceback.format_exception(error))
+        raise
+    finally:
+        procs.stop_all()
+        results["elapsed_minutes"] = (time.monotonic() - started) / 60
+        if FINDINGS.exists() and not config.quick:
+            results["analysis"] = FINDINGS.read_text()
+        _write(results, config)
+    return results
+
+
+def _write(results: dict, config: Config) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    name = "results-quick.json" if config.quick else "results.json"
+    (OUT / name).write_text(json.dumps(results, indent=2, default=str))
+    text = report.render(results)
+    if results.get("error") or config.quick:
+        target = OUT / ("RESULTS-quick.md" if config.quick else "RESULTS-failed.md")
+    else:
+        target = RESULTS
+    target.write_text(text)
+    print()
+    print(report.console(results))
+    print(f"\nwritten: {target.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="8000×6000 slide, 3 s runs")
+    parser.add_argument("--reps", type=int, help="repetitions of every measurement")
+    parser.add_argument("--duration", type=float, help="seconds per load run")
+    args = parser.parse_args(argv)
+    procs.install_handlers()
+    config = Config.make(args.quick, args.reps, args.duration)
+    try:
+        run(config)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit as error:
+        return error.code if isinstance(error.code, int) else 1
+    except Exception:  # noqa: BLE001 - already recorded in the results
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
