@@ -3,7 +3,8 @@
 Two modes:
 - "walk": every URL at most once (cold tiles). Thread i of T takes URLs i, i+T, i+2T, ...; a
   `delay()` hook reserves one URL before each request and parks the connection for an hour once
-  the thread's share is used up, so no URL is requested twice. The rate is counted over the time
+  the thread's share is used up, so no URL is requested twice; a thread whose URLs have all been
+  answered stops. The rate is counted over the time
   the thread actually worked (first request sent to last response received, LuaJIT FFI clock),
   because wrk itself divides by the whole `-d` duration even when a list runs out early.
 - "random": URLs drawn at random with replacement (warm tiles, static files).
@@ -120,6 +121,9 @@ function response(status, headers, body)
   completed = completed + 1
   if status ~= 200 then bad = bad + 1 end
   last_end = now()
+  if completed >= count then
+    wrk.thread:stop()  -- every URL of this thread answered: leave no idle connection behind
+  end
 end
 """
 
@@ -144,6 +148,7 @@ class LoadResult:
     p99_ms: float
     max_ms: float
     errors: int
+    socket_errors: int
     seconds: float
     exhausted: bool
     repeats: int
@@ -207,14 +212,8 @@ def run_wrk(
     if line is None:
         raise procs.ProcessFailed(f"wrk printed no summary:\n{output}")
     data = json.loads(line.removeprefix("BENCH_JSON "))
-    errors = (
-        data["connect_errors"]
-        + data["read_errors"]
-        + data["write_errors"]
-        + data["timeouts"]
-        + data["status_errors"]
-        + data["lua_bad"]
-    )
+    errors = data["timeouts"] + data["status_errors"] + data["lua_bad"]
+    socket_errors = data["connect_errors"] + data["read_errors"] + data["write_errors"]
     wall = data["duration_us"] / 1e6
     if mode == "walk" and data["active_span_s"] > 0:
         seconds_used = data["active_span_s"]
@@ -233,6 +232,7 @@ def run_wrk(
         p99_ms=data["p99_us"] / 1000,
         max_ms=data["max_us"] / 1000,
         errors=errors,
+        socket_errors=socket_errors,
         seconds=seconds_used,
         exhausted=bool(data["threads_exhausted"]),
         repeats=data["lua_overflow"],

@@ -108,14 +108,17 @@ class Bench:
         extra = " (list used up: rate over active time)" if result.exhausted else ""
         if result.repeats:
             extra += f", {result.repeats} URL(s) re-sent after a reconnect"
+        if result.socket_errors:
+            extra += f", {result.socket_errors} socket errors"
         log(
             f"  {key}: {result.rate:.0f} tiles/s, p50 {result.p50_ms:.1f} ms, "
             f"p99 {result.p99_ms:.1f} ms, {result.requests} requests, "
             f"{result.errors} errors{extra}"
         )
-        if result.errors:
+        if result.errors or result.socket_errors:
             self.results.setdefault("notes", []).append(
-                f"{key}: {result.errors} failed requests in one run."
+                f"{key}: {result.errors} failed requests and {result.socket_errors} socket "
+                "errors in one run."
             )
 
     def record_build(self, name: str, run: build.BuildRun) -> None:

@@ -383,11 +383,13 @@
 
     var magnification = buildMagnification(viewer, slide);
     var scaleBar = buildScaleBar(viewer, slide);
-    viewer.addControl(buildToolbar(viewer, slide, magnification), {
+    // addControl overwrites the position and padding of the element it is given, so each
+    // control goes in a plain wrapper and keeps its own styling.
+    viewer.addControl(el("div", {}, [buildToolbar(viewer, slide, magnification)]), {
       anchor: window.OpenSeadragon.ControlAnchor.TOP_LEFT,
       autoFade: false,
     });
-    viewer.addControl(scaleBar.element, {
+    viewer.addControl(el("div", {}, [scaleBar.element]), {
       anchor: window.OpenSeadragon.ControlAnchor.BOTTOM_LEFT,
       autoFade: false,
     });
