@@ -23,9 +23,7 @@ QUALITY = 75
 
 app = Flask(__name__)
 slide = openslide.OpenSlide(os.environ["BENCH_BASELINE_SLIDE"])
-deepzoom = DeepZoomGenerator(
-    slide, tile_size=TILE_SIZE, overlap=OVERLAP, limit_bounds=LIMIT_BOUNDS
-)
+deepzoom = DeepZoomGenerator(slide, tile_size=TILE_SIZE, overlap=OVERLAP, limit_bounds=LIMIT_BOUNDS)
 
 
 @app.route("/<int:level>/<int:col>_<int:row>.jpeg")

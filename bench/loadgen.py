@@ -108,12 +108,15 @@ function delay()
 end
 
 function request()
+  if position >= reserved then
+    -- Called without a reservation: wrk's own check of the script before the run (nothing is
+    -- sent), or a reconnect re-sending the request that was lost with its connection.
+    if position == 0 then return requests_[1] end
+    overflow = overflow + 1
+    return requests_[position]
+  end
   if first_start == 0 then first_start = now() end
   position = position + 1
-  if position > count then  -- only after a reconnect re-sent without delay()
-    overflow = overflow + 1
-    position = count
-  end
   return requests_[position]
 end
 
@@ -235,6 +238,6 @@ def run_wrk(
         socket_errors=socket_errors,
         seconds=seconds_used,
         exhausted=bool(data["threads_exhausted"]),
-        repeats=data["lua_overflow"],
+        repeats=data["lua_overflow"],  # lost with a dropped connection, then sent again
         bytes_per_request=data["bytes"] / data["requests"] if data["requests"] else 0.0,
     )

@@ -155,7 +155,9 @@ def targets(results: dict) -> tuple[list[str], list[list[str]]]:
     if base and warm16:
         ratios.append(f"warm tiles, portal / baseline at 16 connections: {warm16 / base:.2f}×")
     if base and warm64:
-        ratios.append(f"warm tiles, portal at 64 / baseline at 16 connections: {warm64 / base:.2f}×")
+        ratios.append(
+            f"warm tiles, portal at 64 / baseline at 16 connections: {warm64 / base:.2f}×"
+        )
     if ngx16 and warm16:
         ratios.append(f"warm tiles, portal / nginx at 16 connections: {warm16 / ngx16:.2f}")
     if ngx64 and warm64:

@@ -86,7 +86,9 @@ def check_tile(port: int, path: str, *, expect_size: tuple[int, int] | None = No
 
 def _interior(url_list: list[str]) -> str:
     """A URL of the list whose tile is full-size on every grid (not in an edge row or column)."""
-    cells = [tuple(map(int, u.rsplit("/", 1)[1].removesuffix(".jpeg").split("_"))) for u in url_list]
+    cells = [
+        tuple(map(int, u.rsplit("/", 1)[1].removesuffix(".jpeg").split("_"))) for u in url_list
+    ]
     last_col = max(col for col, _ in cells)
     last_row = max(row for _, row in cells)
     for url, (col, row) in zip(url_list, cells, strict=True):
@@ -176,7 +178,12 @@ class Bench:
 
     def _walk(self, label, port, url_list, duration) -> loadgen.LoadResult:
         return loadgen.run_wrk(
-            label, port, url_list, mode="walk", connections=16, duration=duration,
+            label,
+            port,
+            url_list,
+            mode="walk",
+            connections=16,
+            duration=duration,
             workdir=self.work,
         )
 
@@ -195,20 +202,31 @@ class Bench:
             key = report.load_key(kind, server, connections)
             log(f"({'c' if kind == 'warm' else 'd'}) {key}")
             loadgen.run_wrk(
-                f"warm-up {key}", port, url_list, mode="random", connections=connections,
-                duration=config.warmup, workdir=self.work,
+                f"warm-up {key}",
+                port,
+                url_list,
+                mode="random",
+                connections=connections,
+                duration=config.warmup,
+                workdir=self.work,
             )
             for _ in range(config.reps):
                 result = loadgen.run_wrk(
-                    key, port, url_list, mode="random", connections=connections,
-                    duration=config.duration, workdir=self.work,
+                    key,
+                    port,
+                    url_list,
+                    mode="random",
+                    connections=connections,
+                    duration=config.duration,
+                    workdir=self.work,
                 )
                 self.record_load(key, result)
 
 
 def check_tools() -> None:
-    missing = [tool for tool in TOOLS if not shutil.which(tool) and not Path(
-        f"/usr/sbin/{tool}").exists()]
+    missing = [
+        tool for tool in TOOLS if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()
+    ]
     if missing:
         raise SystemExit(
             f"missing {', '.join(missing)}: run `bash scripts/install-system-deps.sh bench` "

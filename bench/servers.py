@@ -118,9 +118,9 @@ http {{
     default_type application/octet-stream;
     server {{
         listen 127.0.0.1:{port};
-        location ~ "^/slides/tiles/[^/]+/(?<slide>[0-9a-f-]+)_files/(?<tile>[0-9]+/[0-9]+_[0-9]+\\.jpeg)$" {{
+        location ~ "^/slides/tiles/[^/]+/(?<s>[-0-9a-f]+)_files/(?<t>\\d+/\\d+_\\d+\\.jpeg)$" {{
             root {pyramids};
-            try_files /$slide/$tile =404;
+            try_files /$s/$t =404;
             add_header Cache-Control "private, max-age=31536000, immutable";
         }}
         location / {{
@@ -159,6 +159,7 @@ class Nginx(_Server):
             )
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        procs.run([nginx, "-t", "-c", str(conf), "-p", str(self.prefix), "-e", str(self.log)],
-                  timeout=30)
+        procs.run(
+            [nginx, "-t", "-c", str(conf), "-p", str(self.prefix), "-e", str(self.log)], timeout=30
+        )
         return [nginx, "-c", str(conf), "-p", str(self.prefix), "-e", str(self.log)], None

@@ -19,7 +19,7 @@ from . import pyramid, services, storage
 from .deepzoom import DeepZoomGeometry
 from .deidentify import allowed_metadata
 from .models import PyramidChunk, Slide
-from .slide_source import Limits, SlideSource, TileReadError
+from .slide_source import Limits, SlideSource, TileReadError, without_paths
 from .source_files import UNPACKED_DIR, SlideRejected, locate_slide, prepare_source
 
 logger = logging.getLogger(__name__)
@@ -80,11 +80,18 @@ def inspect(slide_id: int) -> None:
             source_format = "raw-jpeg" if source.raw else "rendered"
         finally:
             source.close()
-    except (SlideRejected, TileReadError) as error:
+    except SlideRejected as error:
         services.fail_slide(slide=slide, reason=str(error))
         return
+    except TileReadError as error:
+        services.fail_slide(
+            slide=slide, reason=f"The slide opens, but its pixels cannot be read: {error}."
+        )
+        return
     except (openslide.OpenSlideError, OSError, ValueError) as error:
-        services.fail_slide(slide=slide, reason=f"The slide file could not be read ({error}).")
+        services.fail_slide(
+            slide=slide, reason=f"The slide file could not be read ({without_paths(error)})."
+        )
         return
     services.start_build(
         slide=slide, metadata=metadata, tile_size=tile_size, source_format=source_format
@@ -122,7 +129,10 @@ def build(chunk_id: int) -> None:
         services.fail_slide(slide=slide, reason=f"The slide's pixels could not be read: {error}.")
         return
     except (openslide.OpenSlideError, OSError, ValueError) as error:
-        services.fail_slide(slide=slide, reason=f"The slide's pixels could not be read ({error}).")
+        services.fail_slide(
+            slide=slide,
+            reason=f"The slide's pixels could not be read ({without_paths(error)}).",
+        )
         return
     services.complete_chunk(chunk=chunk)
 

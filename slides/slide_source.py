@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +35,31 @@ class TileReadError(Exception):
     """Pixels of the slide could not be read; the message says where."""
 
 
+_PATH = re.compile(r"(/[^\s:'\"()]+)+")
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+
+
+def without_paths(message: str) -> str:
+    """Library errors may name server paths; reasons shown to people must not."""
+    return _PATH.sub("the file", str(message))
+
+
+def _looks_like_tiff(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) in TIFF_MAGIC
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class Limits:
     max_dimension: int
     max_pixels: int
     max_levels: int
+    # Real scans, even of mostly empty glass, store far more than this per megapixel; a file
+    # claiming many pixels in a few bytes is a decompression bomb, not a slide.
+    min_bytes_per_megapixel: int = 1000
 
 
 @dataclass(frozen=True)
@@ -90,7 +111,35 @@ def _raw_layout(path: Path, osr: openslide.OpenSlide) -> RawTileLayout | None:
         return None
 
 
-def check_header_limits(osr: openslide.OpenSlide, limits: Limits) -> None:
+def source_bytes(path: Path) -> int:
+    """Bytes on disk behind a slide: the file, or its whole folder for multi-file formats."""
+    if path.suffix.lower() in (".mrxs", ".dcm") or not path.suffix:
+        return sum(p.stat().st_size for p in path.parent.rglob("*") if p.is_file())
+    return path.stat().st_size
+
+
+MAX_TILE_PIXELS = 4096 * 4096
+TIFF_PAGES_CHECKED = 64
+
+
+def check_tiff_tiles(path: Path) -> None:
+    """OpenSlide allocates a whole TIFF tile before decoding it: refuse giant tiles up front."""
+    try:
+        with tifffile.TiffFile(path) as tif:
+            for index, page in enumerate(tif.pages):
+                if index >= TIFF_PAGES_CHECKED:
+                    break
+                tile = (getattr(page, "tilewidth", 0) or 0) * (getattr(page, "tilelength", 0) or 0)
+                if tile > MAX_TILE_PIXELS:
+                    raise SlideRejected(
+                        f"The file's tiles claim {page.tilewidth:,} × {page.tilelength:,} pixels "
+                        "each, beyond any scanner's (a damaged file or a decompression bomb)."
+                    )
+    except (tifffile.TiffFileError, OSError, ValueError, KeyError, AttributeError, IndexError):
+        return  # not a TIFF (or not one tifffile reads): OpenSlide decides
+
+
+def check_header_limits(osr: openslide.OpenSlide, limits: Limits, size_on_disk: int) -> None:
     width, height = osr.dimensions
     if width < 1 or height < 1:
         raise SlideRejected("The slide reports no pixels.")
@@ -101,6 +150,13 @@ def check_header_limits(osr: openslide.OpenSlide, limits: Limits) -> None:
         )
     if osr.level_count > limits.max_levels:
         raise SlideRejected(f"The slide claims {osr.level_count} levels, beyond the limit.")
+    megapixels = width * height / 1e6
+    if size_on_disk < megapixels * limits.min_bytes_per_megapixel:
+        raise SlideRejected(
+            f"The file claims {width:,} × {height:,} pixels but holds only {size_on_disk:,} "
+            "bytes: far too little for a scan (a damaged file or a decompression bomb); "
+            "nothing was decoded."
+        )
 
 
 class SlideSource:
@@ -119,15 +175,21 @@ class SlideSource:
         try:
             osr = openslide.OpenSlide(path)
         except openslide.OpenSlideUnsupportedFormatError as error:
+            if _looks_like_tiff(path):
+                raise SlideRejected(
+                    "The file starts like a TIFF slide but is damaged or incomplete "
+                    "(was the upload or copy cut short?)."
+                ) from error
             raise SlideRejected(
                 "This file is not a whole-slide image in a format the portal reads "
                 "(SVS, NDPI, MRXS, SCN, BIF, Philips TIFF, tiled TIFF, DICOM WSI)."
             ) from error
         except (openslide.OpenSlideError, OSError) as error:
             raise SlideRejected(
-                f"The slide file is damaged and could not be opened ({error})."
+                f"The slide file is damaged and could not be opened ({without_paths(error)})."
             ) from error
-        check_header_limits(osr, limits)
+        check_header_limits(osr, limits, source_bytes(path))
+        check_tiff_tiles(path)
         return cls(path, osr, _raw_layout(path, osr))
 
     def close(self) -> None:
@@ -172,7 +234,9 @@ class SlideSource:
         try:
             region = self.osr.read_region((left, top), level, read_size)
         except openslide.OpenSlideError as error:
-            raise TileReadError(f"pixels at {left},{top} could not be read: {error}") from error
+            raise TileReadError(
+                f"pixels at {left},{top} could not be read: {without_paths(error)}"
+            ) from error
         flat = Image.new("RGB", region.size, WHITE)
         flat.paste(region, mask=region.getchannel("A"))
         if flat.size != size:

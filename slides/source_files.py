@@ -17,6 +17,10 @@ SINGLE_FILE_EXTENSIONS = frozenset(
 )
 UNPACKED_DIR = "unpacked"
 COPY_BLOCK = 1024 * 1024
+# Slide data (JPEG, JPEG 2000, deflate) hardly compresses further; a zip that inflates a
+# hundredfold is a bomb, not a slide.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_FROM_BYTES = 64 * 1024 * 1024
 
 
 class SlideRejected(Exception):
@@ -58,11 +62,17 @@ def extract_zip(zip_path: Path, destination: Path, *, max_members: int, max_byte
             raise SlideRejected("The zip file is empty.")
         if len(members) > max_members:
             raise SlideRejected(f"The zip file has more than {max_members} files.")
-        declared = 0
+        declared = compressed = 0
         checked = []
         for info in members:
             checked.append((info, _check_member(info)))
             declared += info.file_size
+            compressed += info.compress_size
+        if declared > RATIO_CHECK_FROM_BYTES and declared > MAX_COMPRESSION_RATIO * compressed:
+            raise SlideRejected(
+                f"The zip file would inflate {declared // max(compressed, 1):,}-fold: a zip bomb, "
+                "not slide data. It was not unpacked."
+            )
         if declared > max_bytes:
             raise SlideRejected(
                 f"The zip file would unpack to {declared / 1024**3:.1f} GiB, over the limit."

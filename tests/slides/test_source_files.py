@@ -86,3 +86,12 @@ def test_locating_the_slide_in_an_unpacked_folder(tmp_path):
     (tmp_path / "t" / "readme.txt").write_text("hi")
     with pytest.raises(SlideRejected, match="no slide"):
         locate_slide(tmp_path / "t")
+
+
+def test_a_zip_that_inflates_a_hundredfold_is_refused(tmp_path):
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("zeros.bin", b"\0" * (70 * 1024 * 1024))
+    with pytest.raises(SlideRejected, match="zip bomb"):
+        extract_zip(archive, tmp_path / "out", max_members=10, max_bytes=1024**3)
+    assert not (tmp_path / "out").exists()

@@ -298,15 +298,16 @@
         }),
       ]),
       magnification.element,
-      el("div", { class: "viewer-group", role: "group", "aria-label": "Rotate" }, [
+      el("div", { class: "viewer-group", role: "group", "aria-label": "Rotate and view" }, [
         iconButton("rotateLeft", "Rotate 90° anticlockwise", function () {
           viewport.rotateBy(-90);
         }),
         iconButton("rotateRight", "Rotate 90° clockwise", function () {
           viewport.rotateBy(90);
         }),
+        fullScreen,
+        help.toggle,
       ]),
-      el("div", { class: "viewer-group", role: "group", "aria-label": "View" }, [fullScreen, help.toggle]),
     ]);
     return el("div", { class: "viewer-toolbar-wrap" }, [toolbar, help.panel]);
   }
