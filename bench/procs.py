@@ -75,6 +75,11 @@ def stop(proc: subprocess.Popen, *, grace: float = 15.0) -> None:
         pass
 
 
+def groups() -> set[int]:
+    """Process group ids of everything started here and still running."""
+    return {proc.pid for proc in _running if proc.poll() is None}
+
+
 def stop_all() -> None:
     for proc in list(reversed(_running)):
         stop(proc)

@@ -34,6 +34,14 @@ def _fmt(spread: Spread | None, digits: int = 1) -> str:
     return spread.fmt(digits) if spread else "n/a"
 
 
+def _other(runs: list[dict]) -> str:
+    """Cores used by other people's processes during these runs: median (max)."""
+    values = [r["cpu"]["other_cores"] for r in runs if r.get("cpu")]
+    if not values:
+        return "n/a"
+    return f"{statistics.median(values):.2f} ({max(values):.2f})"
+
+
 def build_rows(build: dict[str, list]) -> list[list[str]]:
     rows = []
     for name in BUILD_ORDER + [n for n in build if n not in BUILD_ORDER]:
@@ -48,6 +56,7 @@ def build_rows(build: dict[str, list]) -> list[list[str]]:
                 str(runs[-1]["tiles"]),
                 f"{runs[-1]['bytes'] / 1024**2:.0f}",
                 str(len(runs)),
+                _other(runs),
             ]
         )
     return rows
@@ -93,9 +102,23 @@ def load_rows(load: dict[str, list[dict]]) -> list[list[str]]:
                 _fmt(summary["p99"], 1),
                 f"{requests} / {errors}",
                 str(len(runs)),
+                _other(runs),
             ]
         )
     return rows
+
+
+BUILD_HEADER = ["Builder", "Seconds", "Tiles", "MiB", "Runs", "Other load, cores"]
+LOAD_HEADER = [
+    "Measurement",
+    "Conns",
+    "Tiles/s",
+    "p50 ms",
+    "p99 ms",
+    "Requests / errors",
+    "Runs",
+    "Other load, cores",
+]
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
@@ -229,6 +252,10 @@ def render(results: dict) -> str:
         "URLs are disjoint from measured ones), on a fresh unbuilt slide (portal) or a freshly "
         "started server (baseline) per repetition; the rate counts the time the threads "
         "actually worked. Warm and nginx runs pick full-resolution tiles at random.",
+        "- *Other load* is the average number of cores busy with processes that are neither "
+        "the benchmark's (servers, worker, wrk, vips) nor PostgreSQL/Redis during a measured "
+        "run, median (max): the machine is shared. Before each measured run the benchmark "
+        "waits up to 45 s (300 s per run in all) for that load to fall below 0.25 cores.",
         "- **wrk, the servers, PostgreSQL and Redis all share the same "
         f"{machine.get('nproc', '?')} cores**; absolute rates are lower than on a "
         "separate load generator, and the nginx ceiling is partly wrk's own ceiling.",
@@ -239,14 +266,14 @@ def render(results: dict) -> str:
         "## (a) Upload-complete to every tile built (seconds, median [min–max])",
         "",
         markdown_table(
-            ["Builder", "Seconds", "Tiles", "MiB", "Runs"],
+            BUILD_HEADER,
             build_rows(results.get("build", {})),
         ),
         "",
         "## (b)–(d) Tile serving (median [min–max] over repetitions)",
         "",
         markdown_table(
-            ["Measurement", "Conns", "Tiles/s", "p50 ms", "p99 ms", "Requests / errors", "Runs"],
+            LOAD_HEADER,
             load_rows(results.get("load", {})),
         ),
         "",
@@ -268,12 +295,10 @@ def render(results: dict) -> str:
 
 def console(results: dict) -> str:
     lines = [
-        markdown_table(
-            ["Builder", "Seconds", "Tiles", "MiB", "Runs"], build_rows(results.get("build", {}))
-        ),
+        markdown_table(BUILD_HEADER, build_rows(results.get("build", {}))),
         "",
         markdown_table(
-            ["Measurement", "Conns", "Tiles/s", "p50 ms", "p99 ms", "Requests / errors", "Runs"],
+            LOAD_HEADER,
             load_rows(results.get("load", {})),
         ),
         "",

@@ -22,9 +22,10 @@ import sys
 import time
 import traceback
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
-from . import build, loadgen, procs, report, servers, slidegen, urls
+from . import build, cpuload, loadgen, procs, report, servers, slidegen, urls
 from .environment import OUT, ROOT, Deployment, machine, prepare, setup_django
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -98,15 +99,32 @@ def _interior(url_list: list[str]) -> str:
 
 
 class Bench:
+    QUIET_BUDGET = 300.0  # seconds a whole run may spend waiting for other people's load
+
     def __init__(self, config: Config, deployment: Deployment, slide: Path, results: dict):
         self.config = config
         self.deployment = deployment
         self.slide = slide
         self.results = results
         self.work = OUT / "wrk"
+        self.quiet_spent = 0.0
 
-    def record_load(self, key: str, result: loadgen.LoadResult) -> None:
-        self.results.setdefault("load", {}).setdefault(key, []).append(result.as_dict())
+    def measured(self, action):
+        """Run `action` after waiting (bounded) for a quiet machine; returns (its result, the
+        CPU use while it ran)."""
+        budget = self.QUIET_BUDGET - self.quiet_spent
+        if budget > 0:
+            waited, other = cpuload.wait_for_quiet(max_wait=min(45.0, budget))
+            self.quiet_spent += waited
+            if waited > 2:
+                log(f"  waited {waited:.0f} s for other processes' load ({other:.2f} cores)")
+        before = cpuload.snapshot()
+        result = action()
+        return result, cpuload.usage(before, cpuload.snapshot())
+
+    def record_load(self, key: str, result: loadgen.LoadResult, cpu: dict) -> None:
+        entry = result.as_dict() | {"cpu": cpu}
+        self.results.setdefault("load", {}).setdefault(key, []).append(entry)
         extra = " (list used up: rate over active time)" if result.exhausted else ""
         if result.repeats:
             extra += f", {result.repeats} URL(s) re-sent after a reconnect"
@@ -115,7 +133,7 @@ class Bench:
         log(
             f"  {key}: {result.rate:.0f} tiles/s, p50 {result.p50_ms:.1f} ms, "
             f"p99 {result.p99_ms:.1f} ms, {result.requests} requests, "
-            f"{result.errors} errors{extra}"
+            f"{result.errors} errors{extra}; other load {cpu['other_cores']:.2f} cores"
         )
         if result.errors or result.socket_errors:
             self.results.setdefault("notes", []).append(
@@ -123,33 +141,36 @@ class Bench:
                 "errors in one run."
             )
 
-    def record_build(self, name: str, run: build.BuildRun) -> None:
-        self.results.setdefault("build", {}).setdefault(name, []).append(asdict(run))
-        log(f"  {name}: {run.seconds:.2f} s, {run.tiles} tiles, {run.bytes / 1024**2:.0f} MiB")
+    def record_build(self, name: str, run: build.BuildRun, cpu: dict) -> None:
+        entry = asdict(run) | {"cpu": cpu}
+        self.results.setdefault("build", {}).setdefault(name, []).append(entry)
+        log(
+            f"  {name}: {run.seconds:.2f} s, {run.tiles} tiles, {run.bytes / 1024**2:.0f} MiB; "
+            f"other load {cpu['other_cores']:.2f} cores"
+        )
 
     # (a) -------------------------------------------------------------------------------------
     def measure_build(self):
-        """Returns the last slide built by the worker (kept for the warm-tile runs)."""
+        """Returns the last slide built by the worker (kept for the warm-tile runs).
+
+        Repetitions are interleaved (dzsave ×2, in-process, worker; then again), so a slow
+        stretch of the machine does not land on one builder only. The worker idles meanwhile."""
         config = self.config
-        log("(a) vips dzsave")
-        for _ in range(config.reps):
-            for variant in build.DZSAVE_VARIANTS:
-                self.record_build(variant, build.dzsave(self.slide, variant))
-        log("(a) portal, run_inline")
-        for _ in range(config.reps):
-            run, record = build.run_inline(self.slide)
-            self.record_build(report.BUILD_ORDER[1], run)
-            build.delete(record)
-        log("(a) portal, Celery worker")
         kept = None
         with build.Worker(self.deployment) as worker:
             for rep in range(config.reps):
-                run, record = build.run_celery(self.slide, worker)
-                self.record_build(report.BUILD_ORDER[0], run)
-                if rep < config.reps - 1:
-                    build.delete(record)
-                else:
-                    kept = record
+                log(f"(a) build, repetition {rep + 1}/{config.reps}")
+                for variant in build.DZSAVE_VARIANTS:
+                    run, cpu = self.measured(lambda v=variant: build.dzsave(self.slide, v))
+                    self.record_build(variant, run, cpu)
+                (run, record), cpu = self.measured(lambda: build.run_inline(self.slide))
+                self.record_build(report.BUILD_ORDER[1], run, cpu)
+                build.delete(record)
+                (run, record), cpu = self.measured(lambda: build.run_celery(self.slide, worker))
+                self.record_build(report.BUILD_ORDER[0], run, cpu)
+                if kept is not None:
+                    build.delete(kept)
+                kept = record
         return kept
 
     # (b) -------------------------------------------------------------------------------------
@@ -158,21 +179,25 @@ class Bench:
         baseline_all = urls.baseline_deepest_tiles(self.slide)
         for rep in range(config.reps):
             log(f"(b) cold tiles, repetition {rep + 1}/{config.reps}")
-            warm, measured = urls.split_warmup(baseline_all, config.cold_warmup_tiles, seed=rep)
+            warm, cold = urls.split_warmup(baseline_all, config.cold_warmup_tiles, seed=rep)
             with servers.Baseline(self.slide) as baseline:
                 check_tile(baseline.port, _interior(warm), expect_size=(256, 256))
                 self._walk("warm-up baseline", baseline.port, warm, config.warmup)
-                result = self._walk("cold baseline", baseline.port, measured, config.duration)
-                self.record_load(report.load_key("cold", "baseline", 16), result)
+                result, cpu = self.measured(
+                    partial(self._walk, "cold baseline", baseline.port, cold, config.duration)
+                )
+                self.record_load(report.load_key("cold", "baseline", 16), result, cpu)
 
             record = urls.cold_slide(self.slide)
             all_urls = urls.portal_deepest_tiles(record)
-            warm, measured = urls.split_warmup(all_urls, config.cold_warmup_tiles, seed=rep)
+            warm, cold = urls.split_warmup(all_urls, config.cold_warmup_tiles, seed=rep)
             size = (record.tile_size, record.tile_size)
             check_tile(portal.port, _interior(warm), expect_size=size)
             self._walk("warm-up portal", portal.port, warm, config.warmup)
-            result = self._walk("cold portal", portal.port, measured, config.duration)
-            self.record_load(report.load_key("cold", "portal", 16), result)
+            result, cpu = self.measured(
+                partial(self._walk, "cold portal", portal.port, cold, config.duration)
+            )
+            self.record_load(report.load_key("cold", "portal", 16), result, cpu)
             self._assert_unbuilt(record)
             build.delete(record)
 
@@ -211,16 +236,18 @@ class Bench:
                 workdir=self.work,
             )
             for _ in range(config.reps):
-                result = loadgen.run_wrk(
-                    key,
-                    port,
-                    url_list,
-                    mode="random",
-                    connections=connections,
-                    duration=config.duration,
-                    workdir=self.work,
+                result, cpu = self.measured(
+                    lambda c=connections, k=key: loadgen.run_wrk(
+                        k,
+                        port,
+                        url_list,
+                        mode="random",
+                        connections=c,
+                        duration=config.duration,
+                        workdir=self.work,
+                    )
                 )
-                self.record_load(key, result)
+                self.record_load(key, result, cpu)
 
 
 def check_tools() -> None:

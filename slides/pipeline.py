@@ -9,7 +9,6 @@ person can act on. Celery tasks in `tasks.py` are one-line wrappers around these
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from pathlib import Path
 
 import openslide
@@ -19,7 +18,14 @@ from . import pyramid, services, storage
 from .deepzoom import DeepZoomGeometry
 from .deidentify import allowed_metadata
 from .models import PyramidChunk, Slide
-from .slide_source import Limits, SlideSource, TileReadError, without_paths
+from .slide_source import (
+    Limits,
+    SlideSource,
+    TileReadError,
+    forget_open_sources,
+    open_shared,
+    without_paths,
+)
 from .source_files import UNPACKED_DIR, SlideRejected, locate_slide, prepare_source
 
 logger = logging.getLogger(__name__)
@@ -29,23 +35,8 @@ CRASHED_REASON = (
 )
 
 
-def limits() -> Limits:
-    config = settings.SLIDES
-    return Limits(config["MAX_DIMENSION"], config["MAX_PIXELS"], config["MAX_LEVELS"])
-
-
 def source_file(slide: Slide) -> Path:
     return Path(settings.SLIDES["INCOMING_DIR"]) / slide.source_path
-
-
-@lru_cache(maxsize=8)
-def _open_cached(path: str, mtime_ns: int) -> SlideSource:
-    return SlideSource.open(Path(path), limits())
-
-
-def open_source(path: Path) -> SlideSource:
-    """An open original, shared by the tasks of one worker process."""
-    return _open_cached(str(path), path.stat().st_mtime_ns)
 
 
 def _resolved_source(slide: Slide) -> Path:
@@ -72,7 +63,7 @@ def inspect(slide_id: int) -> None:
             max_members=config["MAX_ZIP_MEMBERS"],
             max_bytes=config["MAX_ZIP_BYTES"],
         )
-        source = SlideSource.open(path, limits())
+        source = SlideSource.open(path, Limits.from_settings())
         try:
             source.sample_pixels()
             metadata = allowed_metadata(source.properties, source.dimensions)
@@ -116,7 +107,7 @@ def build(chunk_id: int) -> None:
     try:
         source = None
         if chunk.level == geometry.max_level:
-            source = open_source(_resolved_source(slide))
+            source = open_shared(_resolved_source(slide))
         pyramid.build_band(
             source,
             geometry,
@@ -153,7 +144,7 @@ def verify(slide_id: int) -> None:
             f"(first: level {level}, tile {col},{row}).",
         )
         return
-    _open_cached.cache_clear()
+    forget_open_sources()
     services.finish_build(slide=slide)
 
 

@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import openslide
@@ -60,6 +61,13 @@ class Limits:
     # Real scans, even of mostly empty glass, store far more than this per megapixel; a file
     # claiming many pixels in a few bytes is a decompression bomb, not a slide.
     min_bytes_per_megapixel: int = 1000
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        from django.conf import settings
+
+        config = settings.SLIDES
+        return cls(config["MAX_DIMENSION"], config["MAX_PIXELS"], config["MAX_LEVELS"])
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,22 @@ class SlideSource:
             y = (height - 1) * (i + 1) // (count + 1)
             box = (x, y, min(width, x + size), min(height, y + size))
             self.read_region(box, (box[2] - box[0], box[3] - box[1]))
+
+
+@lru_cache(maxsize=16)
+def _open_cached(path: str, mtime_ns: int) -> SlideSource:
+    return SlideSource.open(Path(path), Limits.from_settings())
+
+
+def open_shared(path: Path) -> SlideSource:
+    """An open original shared by every caller in this process (worker tasks, tile requests).
+
+    Keyed by path and modification time, so a replaced file is opened afresh."""
+    return _open_cached(str(path), path.stat().st_mtime_ns)
+
+
+def forget_open_sources() -> None:
+    _open_cached.cache_clear()
 
 
 def decode_jpeg(data: bytes, *, half: bool = False) -> Image.Image:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from uuid import UUID
 
@@ -20,7 +19,7 @@ from django.core.cache import cache
 from . import pyramid, storage
 from .deepzoom import DeepZoomGeometry
 from .models import Slide
-from .slide_source import Limits, SlideSource, TileReadError
+from .slide_source import SlideSource, TileReadError, open_shared
 from .source_files import UNPACKED_DIR, SlideRejected, locate_slide
 
 INFO_CACHE_SECONDS = 30
@@ -93,13 +92,6 @@ def read_built_tile(slide_uuid: str, level: int, col: int, row: int) -> Tile | N
         return None
 
 
-@lru_cache(maxsize=16)
-def _open_source(path: str, mtime_ns: int) -> SlideSource:
-    config = settings.SLIDES
-    limits = Limits(config["MAX_DIMENSION"], config["MAX_PIXELS"], config["MAX_LEVELS"])
-    return SlideSource.open(Path(path), limits)
-
-
 def _source_for(info: TileInfo) -> SlideSource | None:
     if not info.source_path:
         return None
@@ -107,7 +99,7 @@ def _source_for(info: TileInfo) -> SlideSource | None:
     try:
         unpacked = original.parent / UNPACKED_DIR
         path = locate_slide(unpacked) if unpacked.exists() else original
-        return _open_source(str(path), path.stat().st_mtime_ns)
+        return open_shared(path)
     except (OSError, SlideRejected):
         return None
 

@@ -6,8 +6,8 @@ prints each new slide's id. A folder (MRXS or DICOM) is zipped into private stor
 
 from __future__ import annotations
 
-import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,9 +38,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{slide.uuid}\t{path}")
 
     def _import_one(self, path: Path, title: str, tags, organ: str, stain: str):
-        if path.is_dir():
+        if path.is_dir() or path.suffix.lower() == ".mrxs":
             with tempfile.TemporaryDirectory() as scratch:
-                archive = shutil.make_archive(str(Path(scratch) / "slide"), "zip", root_dir=path)
+                archive = _zip_slide(path, Path(scratch) / "slide.zip")
                 return services.create_slide(
                     uploaded_by=None,
                     original=Path(archive),
@@ -61,3 +61,19 @@ class Command(BaseCommand):
             tags=tags,
             move=False,
         )
+
+
+def _zip_slide(path: Path, archive: Path) -> Path:
+    """One zip of a multi-file slide: a folder (DICOM), or an .mrxs index with its data folder."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as out:
+        if path.is_dir():
+            for member in sorted(path.rglob("*")):
+                if member.is_file():
+                    out.write(member, member.relative_to(path))
+        else:
+            out.write(path, path.name)
+            data_dir = path.with_suffix("")
+            for member in sorted(data_dir.rglob("*")):
+                if member.is_file():
+                    out.write(member, member.relative_to(path.parent))
+    return archive
