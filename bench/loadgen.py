@@ -15,7 +15,10 @@ Every run is bounded by wrk's `-d` and by a subprocess timeout.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -156,6 +159,7 @@ class LoadResult:
     exhausted: bool
     repeats: int
     bytes_per_request: float
+    connections_per_process: list[int]
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -206,10 +210,23 @@ def run_wrk(
         str(url_file),
         str(threads),
     ]
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    procs.track(proc)
+    spread: list[int] = []
     try:
-        output = procs.run(args, timeout=seconds + 60)
+        if seconds >= 2:
+            time.sleep(min(seconds / 2, 5))
+            spread = connections_per_process(port)
+        stdout, stderr = proc.communicate(timeout=seconds + 60)
     except subprocess.TimeoutExpired as error:
         raise procs.ProcessFailed(f"wrk did not finish: {' '.join(args)}") from error
+    finally:
+        procs.stop(proc, grace=2)
+    if proc.returncode != 0:
+        raise procs.ProcessFailed(f"wrk exited with {proc.returncode}:\n{stdout}\n{stderr}")
+    output = stdout
     (workdir / f"wrk-{label.replace(' ', '_').replace('/', '_')}.out").write_text(output)
     line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), None)
     if line is None:
@@ -240,4 +257,22 @@ def run_wrk(
         exhausted=bool(data["threads_exhausted"]),
         repeats=data["lua_overflow"],  # lost with a dropped connection, then sent again
         bytes_per_request=data["bytes"] / data["requests"] if data["requests"] else 0.0,
+        connections_per_process=spread,
     )
+
+
+def connections_per_process(port: int) -> list[int]:
+    """How the server's established connections on `port` are spread over its processes
+    (largest first), from `ss`; empty when `ss` is missing."""
+    try:
+        result = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    counts = Counter(re.findall(r"pid=(\d+)", result.stdout))
+    return sorted(counts.values(), reverse=True)

@@ -52,6 +52,11 @@ def start(
     return proc
 
 
+def track(proc: subprocess.Popen) -> None:
+    """Remember a process started elsewhere (in its own session) so `stop_all` stops it."""
+    _running.append(proc)
+
+
 def stop(proc: subprocess.Popen, *, grace: float = 15.0) -> None:
     """Stop the process group of `proc` (which we started), politely first."""
     if proc in _running:

@@ -118,6 +118,7 @@ LOAD_HEADER = [
     "Requests / errors",
     "Runs",
     "Other load, cores",
+    "Connections per server process, each run",
 ]
 
 
@@ -278,6 +279,19 @@ def render(results: dict) -> str:
         ),
         "",
     ]
+    if results.get("microbench"):
+        out += [
+            "## Per-request CPU, one thread, in-process (µs per call)",
+            "",
+            "No network, no gunicorn, no concurrency: the work one tile request costs in each "
+            "layer (`bench/microbench.py`), for interior full-resolution tiles.",
+            "",
+            markdown_table(
+                ["Layer", "µs"],
+                [[name, f"{micros:.1f}"] for name, micros in results["microbench"].items()],
+            ),
+            "",
+        ]
     ratios, rows = targets(results)
     out += ["## Ratios", ""] + [f"- {line}" for line in ratios] + [""]
     out += [

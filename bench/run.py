@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
-from . import build, cpuload, loadgen, procs, report, servers, slidegen, urls
+from . import build, cpuload, loadgen, microbench, procs, report, servers, slidegen, urls
 from .environment import OUT, ROOT, Deployment, machine, prepare, setup_django
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -250,6 +250,18 @@ class Bench:
                 self.record_load(key, result, cpu)
 
 
+def preflight() -> None:
+    """Fail in seconds, not after the build runs, when the portal cannot serve a tile URL."""
+    from django.urls import resolve
+
+    from slides import tile_views
+
+    uuid = "00000000-0000-0000-0000-000000000000"
+    match = resolve(f"/slides/tiles/1-{'a' * 24}/{uuid}_files/0/0_0.jpeg")
+    if match.func is not tile_views.deepzoom_tile:
+        raise RuntimeError(f"tile URLs resolve to {match.func!r}, not the tile view")
+
+
 def check_tools() -> None:
     missing = [
         tool for tool in TOOLS if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()
@@ -281,6 +293,7 @@ def run(config: Config) -> dict:
         }
         results["notes"] += deployment.notes
         setup_django(deployment)
+        preflight()
         log(f"synthetic slide {config.width}×{config.height}")
         slide, generator = slidegen.make_slide(OUT / "slides", config.width, config.height)
         results["slide"] = {
@@ -313,6 +326,16 @@ def run(config: Config) -> dict:
             if check_tile(nginx.port, _interior(warm_urls)) != body:
                 raise RuntimeError("nginx and the portal serve different bytes for one tile")
             bench.measure_warm(nginx.port, "static", "nginx", warm_urls)
+        log("per-request CPU, in-process microbenchmark")
+        cold = urls.cold_slide(slide)
+        try:
+            results["microbench"] = microbench.measure(
+                built, cold, count=500 if config.quick else 2000
+            )
+        finally:
+            build.delete(cold)
+        for name, micros in results["microbench"].items():
+            log(f"  {micros:8.1f} µs  {name}")
     except BaseException as error:  # noqa: BLE001 - record, clean up, re-raise
         results["error"] = "".join(traceback.format_exception(error))
         raise

@@ -26,12 +26,19 @@ class Tag(models.Model):
 class SlideQuerySet(models.QuerySet):
     def visible_to(self, user) -> SlideQuerySet:
         """Slides this person may open. Educators and admins share the whole library; everyone
-        else sees only slides that passed the review gate and reach them through a course."""
+        else sees only slides that passed the review gate and reach them through a case of a
+        course they can see."""
         if not user.is_authenticated:
             return self.none()
         if user.is_educator:
             return self
-        return self.none()
+        from courses.models import CaseSlide, Course
+
+        courses = Course.objects.visible_to(user)
+        in_courses = CaseSlide.objects.filter(
+            slide=models.OuterRef("pk"), case__module__course__in=courses
+        )
+        return self.filter(models.Exists(in_courses), status=Slide.Status.READY)
 
     def usable_in_courses(self) -> SlideQuerySet:
         return self.filter(status=Slide.Status.READY)

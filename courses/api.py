@@ -1,0 +1,376 @@
+"""REST API for courses (DRF): the same access rules as the pages, through courses/access.py.
+
+Annotation and tour writes carry the version they were made on; a stale write answers 409 with
+what is stored now, so the page can offer to reload instead of overwriting someone's work.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from . import access, services
+from .models import Case, Course, Enrolment, EnrolmentRole, Module
+
+CONFLICT = OpenApiResponse(description="Changed by someone else since it was loaded")
+NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see")
+
+
+def _validation(error: DjangoValidationError) -> ValidationError:
+    return ValidationError({"detail": error.messages})
+
+
+# --- Output serializers ----------------------------------------------------------------------
+
+
+class CaseSlideOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    slide = serializers.UUIDField(source="slide.uuid")
+    stain = serializers.CharField()
+    position = serializers.IntegerField()
+    width = serializers.IntegerField(source="slide.width")
+    height = serializers.IntegerField(source="slide.height")
+    mpp = serializers.FloatField(source="slide.mpp", allow_null=True)
+
+
+class CaseSummaryOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    position = serializers.IntegerField()
+
+
+class CaseOutput(CaseSummaryOutput):
+    clinical_history = serializers.CharField()
+    reveal_allowed = serializers.BooleanField()
+    slides = CaseSlideOutput(many=True, source="case_slides.all")
+
+
+class ModuleOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    position = serializers.IntegerField()
+    cases = CaseSummaryOutput(many=True, source="cases.all")
+
+
+class CourseOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.ChoiceField(choices=Course.Status.choices)
+    modules = ModuleOutput(many=True, source="modules.all")
+
+
+class CourseSummaryOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Course.Status.choices)
+    case_count = serializers.IntegerField()
+
+
+class EnrolmentOutput(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    role = serializers.ChoiceField(choices=EnrolmentRole.choices)
+
+
+class AnnotationOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    version = serializers.IntegerField()
+    geometry = serializers.JSONField()
+    properties = serializers.JSONField()
+    updated_at = serializers.DateTimeField()
+
+
+class TourStopData(serializers.Serializer):
+    center_x = serializers.FloatField()
+    center_y = serializers.FloatField()
+    view_width = serializers.FloatField(min_value=0.0001)
+    rotation = serializers.FloatField(required=False, default=0)
+    text = serializers.CharField(max_length=500)
+
+
+class TourOutput(serializers.Serializer):
+    version = serializers.IntegerField(source="tour_version")
+    stops = TourStopData(many=True, source="tour_stops.all")
+
+
+# --- Input serializers -----------------------------------------------------------------------
+
+
+class CourseInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class EnrolInput(serializers.Serializer):
+    identifiers = serializers.ListField(
+        child=serializers.CharField(max_length=254), max_length=5000
+    )
+    role = serializers.ChoiceField(choices=EnrolmentRole.choices)
+
+
+class AnnotationInput(serializers.Serializer):
+    geometry = serializers.JSONField()
+    properties = serializers.JSONField()
+
+
+class AnnotationUpdateInput(AnnotationInput):
+    version = serializers.IntegerField(min_value=1)
+
+
+class VersionInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class TourInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    stops = TourStopData(many=True)
+
+
+# --- Courses ---------------------------------------------------------------------------------
+
+
+@extend_schema(
+    methods=["GET"], responses={200: CourseSummaryOutput(many=True)}, summary="My courses"
+)
+@extend_schema(
+    methods=["POST"],
+    request=CourseInput,
+    responses={201: CourseSummaryOutput, 403: OpenApiResponse(description="Educators only")},
+    summary="Create a course (you become its educator)",
+)
+@api_view(["GET", "POST"])
+def course_list(request):
+    if request.method == "POST":
+        if not access.can_create_courses(request.user):
+            raise PermissionDenied("Only educators create courses.")
+        data = CourseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = services.create_course(owner=request.user, **data.validated_data)
+        course.case_count = 0
+        return Response(CourseSummaryOutput(course).data, status=201)
+    courses = Course.objects.visible_to(request.user).annotate(
+        case_count=Count("modules__cases", distinct=True)
+    )
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(courses.order_by("title"), request)
+    return paginator.get_paginated_response(CourseSummaryOutput(page, many=True).data)
+
+
+@extend_schema(responses={200: CourseOutput, 404: NOT_FOUND}, summary="A course with its modules")
+@api_view(["GET"])
+def course_detail(request, course_uuid):
+    course = access.get_course_for_user(request.user, course_uuid)
+    modules = Module.objects.prefetch_related("cases")
+    course = (
+        Course.objects.prefetch_related(Prefetch("modules", queryset=modules))
+        .filter(pk=course.pk)
+        .get()
+    )
+    return Response(CourseOutput(course).data)
+
+
+@extend_schema(
+    methods=["GET"], responses={200: EnrolmentOutput(many=True), 404: NOT_FOUND}, summary="People"
+)
+@extend_schema(
+    methods=["POST"],
+    request=EnrolInput,
+    responses={
+        200: inline_serializer(
+            "EnrolReport",
+            {
+                "added": serializers.ListField(child=serializers.CharField()),
+                "updated": serializers.ListField(child=serializers.CharField()),
+                "unknown": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+        404: NOT_FOUND,
+    },
+    summary="Enrol people by username or e-mail",
+)
+@api_view(["GET", "POST"])
+def course_enrolments(request, course_uuid):
+    course = access.get_course_for_manager(request.user, course_uuid)
+    if request.method == "POST":
+        data = EnrolInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.enrol(course=course, added_by=request.user, **data.validated_data)
+        return Response(
+            {"added": report.added, "updated": report.updated, "unknown": report.unknown}
+        )
+    enrolments = Enrolment.objects.filter(course=course).select_related("user")
+    return Response(EnrolmentOutput(enrolments, many=True).data)
+
+
+@extend_schema(responses={200: CaseOutput, 404: NOT_FOUND}, summary="A case (no diagnosis)")
+@api_view(["GET"])
+def case_detail(request, case_uuid):
+    case = access.get_case_for_user(request.user, case_uuid)
+    case = Case.objects.prefetch_related("case_slides__slide").get(pk=case.pk)
+    return Response(CaseOutput(case).data)
+
+
+# --- Annotations -----------------------------------------------------------------------------
+
+
+@extend_schema(
+    methods=["GET"],
+    responses={200: AnnotationOutput(many=True), 404: NOT_FOUND},
+    summary="Teaching annotations of a case slide",
+)
+@extend_schema(
+    methods=["POST"],
+    request=AnnotationInput,
+    responses={201: AnnotationOutput, 400: OpenApiResponse(description="Invalid geometry")},
+    summary="Add a teaching annotation (educators of the course)",
+)
+@api_view(["GET", "POST"])
+def annotation_list(request, case_slide_uuid):
+    if request.method == "POST":
+        case_slide = access.get_case_slide_for_manager(request.user, case_slide_uuid)
+        data = AnnotationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            annotation = services.create_annotation(
+                case_slide=case_slide, author=request.user, **data.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _validation(error) from error
+        return Response(AnnotationOutput(annotation).data, status=201)
+    case_slide = access.get_case_slide_for_user(request.user, case_slide_uuid)
+    return Response(AnnotationOutput(case_slide.annotations.all(), many=True).data)
+
+
+def _conflict(current) -> Response:
+    body = {"detail": "Changed by someone else since you loaded it. Reload to see their version."}
+    body["current"] = AnnotationOutput(current).data if current is not None else None
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+@extend_schema(
+    methods=["PUT"],
+    request=AnnotationUpdateInput,
+    responses={200: AnnotationOutput, 400: OpenApiResponse(description="Invalid"), 409: CONFLICT},
+    summary="Edit an annotation made on top of `version`",
+)
+@extend_schema(
+    methods=["DELETE"],
+    request=VersionInput,
+    responses={204: None, 409: CONFLICT},
+    summary="Delete an annotation (send the version you saw)",
+)
+@api_view(["PUT", "DELETE"])
+def annotation_detail(request, annotation_uuid):
+    annotation = access.get_annotation_for_manager(request.user, annotation_uuid)
+    if request.method == "DELETE":
+        data = VersionInput(data=request.data or request.query_params)
+        data.is_valid(raise_exception=True)
+        try:
+            services.delete_annotation(annotation=annotation, **data.validated_data)
+        except services.VersionConflict as conflict:
+            return _conflict(conflict.current)
+        return Response(status=204)
+    data = AnnotationUpdateInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        annotation = services.update_annotation(annotation=annotation, **data.validated_data)
+    except services.VersionConflict as conflict:
+        return _conflict(conflict.current)
+    except DjangoValidationError as error:
+        raise _validation(error) from error
+    return Response(AnnotationOutput(annotation).data)
+
+
+@extend_schema(
+    responses={200: OpenApiResponse(description="QuPath-compatible GeoJSON FeatureCollection")},
+    summary="Export teaching annotations as QuPath GeoJSON",
+)
+@api_view(["GET"])
+def annotation_export(request, case_slide_uuid):
+    case_slide = access.get_case_slide_for_user(request.user, case_slide_uuid)
+    response = Response(services.export_annotations(case_slide=case_slide))
+    response["Content-Disposition"] = (
+        f'attachment; filename="annotations-{case_slide.uuid}.geojson"'
+    )
+    return response
+
+
+@extend_schema(
+    request={
+        "multipart/form-data": inline_serializer("GeoJSONFile", {"file": serializers.FileField()})
+    },
+    responses={
+        200: inline_serializer(
+            "ImportReport",
+            {
+                "added": serializers.IntegerField(),
+                "skipped": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+        400: OpenApiResponse(description="Not GeoJSON"),
+    },
+    summary="Import QuPath GeoJSON (file upload or a JSON body)",
+)
+@api_view(["POST"])
+@parser_classes([MultiPartParser, JSONParser])
+def annotation_import(request, case_slide_uuid):
+    case_slide = access.get_case_slide_for_manager(request.user, case_slide_uuid)
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError({"detail": "The file is larger than 20 MB."})
+        try:
+            data = json.loads(upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValidationError({"detail": "The file is not JSON."}) from error
+    else:
+        data = request.data
+    try:
+        added, skipped = services.import_annotations(
+            case_slide=case_slide, author=request.user, data=data
+        )
+    except DjangoValidationError as error:
+        raise _validation(error) from error
+    return Response({"added": added, "skipped": skipped})
+
+
+# --- Tours -----------------------------------------------------------------------------------
+
+
+@extend_schema(methods=["GET"], responses={200: TourOutput, 404: NOT_FOUND}, summary="Guided tour")
+@extend_schema(
+    methods=["PUT"],
+    request=TourInput,
+    responses={200: TourOutput, 400: OpenApiResponse(description="Invalid stop"), 409: CONFLICT},
+    summary="Replace the guided tour (send the version you loaded)",
+)
+@api_view(["GET", "PUT"])
+def tour(request, case_slide_uuid):
+    if request.method == "PUT":
+        case_slide = access.get_case_slide_for_manager(request.user, case_slide_uuid)
+        data = TourInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            case_slide = services.replace_tour(case_slide=case_slide, **data.validated_data)
+        except services.VersionConflict as conflict:
+            return Response(
+                {
+                    "detail": "The tour was changed by someone else. Reload to see it.",
+                    "current": TourOutput(conflict.current).data,
+                },
+                status=409,
+            )
+        except DjangoValidationError as error:
+            raise _validation(error) from error
+        return Response(TourOutput(case_slide).data)
+    case_slide = access.get_case_slide_for_user(request.user, case_slide_uuid)
+    return Response(TourOutput(case_slide).data)
