@@ -13,7 +13,23 @@ from .demo import DEMO_ACCOUNTS
 
 
 def _role_links(user) -> list[dict[str, str]]:
-    links = []
+    links = [
+        {
+            "title": "Courses",
+            "url": reverse("courses:list"),
+            "description": "Create courses and their cases."
+            if user.is_educator
+            else "The courses you are enrolled in, with your progress.",
+        },
+    ]
+    if not user.is_educator:
+        links.append(
+            {
+                "title": "Join a course",
+                "url": reverse("courses:join"),
+                "description": "Have a join code from your educator? Enter it here.",
+            }
+        )
     if user.is_educator:
         links += [
             {
@@ -49,7 +65,13 @@ def _role_links(user) -> list[dict[str, str]]:
 @login_required
 @require_GET
 def home(request):
-    return render(request, "portal/home.html", {"role_links": _role_links(request.user)})
+    from courses.dashboard import course_cards
+
+    return render(
+        request,
+        "portal/home.html",
+        {"role_links": _role_links(request.user), "courses": course_cards(request.user)},
+    )
 
 
 class LoginView(auth_views.LoginView):

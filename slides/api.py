@@ -76,7 +76,9 @@ class ListFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=Slide.Status.choices, required=False)
 
 
-def _visible_slide(request, slide_uuid) -> Slide:
+def _library_slide(request, slide_uuid) -> Slide:
+    if not access.can_upload(request.user):
+        raise NotFound("No such slide.")
     slide = Slide.objects.visible_to(request.user).filter(uuid=slide_uuid).first()
     if slide is None:
         raise NotFound("No such slide.")
@@ -86,7 +88,10 @@ def _visible_slide(request, slide_uuid) -> Slide:
 @extend_schema(
     methods=["GET"],
     parameters=[ListFilters],
-    responses={200: SlideOutput(many=True)},
+    responses={
+        200: SlideOutput(many=True),
+        403: OpenApiResponse(description="The library is for educators"),
+    },
     summary="Slides this user may see",
 )
 @extend_schema(
@@ -118,6 +123,8 @@ def slide_list(request):
             tags=split_tags(data.validated_data["tags"]),
         )
         return Response(SlideOutput(slide, context={"request": request}).data, status=201)
+    if not access.can_upload(request.user):
+        return Response({"detail": "The slide library is for educators."}, status=403)
     filters = ListFilters(data=request.query_params)
     filters.is_valid(raise_exception=True)
     slides = Slide.objects.visible_to(request.user).prefetch_related("tags")
@@ -135,7 +142,7 @@ def slide_list(request):
 @extend_schema(responses={200: SlideOutput, 404: OpenApiResponse(description="No such slide")})
 @api_view(["GET"])
 def slide_detail(request, slide_uuid):
-    slide = _visible_slide(request, slide_uuid)
+    slide = _library_slide(request, slide_uuid)
     return Response(SlideOutput(slide, context={"request": request}).data)
 
 
@@ -150,7 +157,7 @@ def slide_detail(request, slide_uuid):
 )
 @api_view(["POST"])
 def slide_review(request, slide_uuid):
-    slide = _visible_slide(request, slide_uuid)
+    slide = _library_slide(request, slide_uuid)
     if not access.can_review(request.user, slide):
         raise NotFound("No such slide.")
     data = ReviewInput(data=request.data)

@@ -64,6 +64,8 @@ class GeometryError(ValueError):
 def _num(value: float) -> str:
     """A coordinate as people write it: 1234, 12.5, 0.25 (at most 2 decimals, no separators)."""
     value = round(value, 2)
+    if abs(value) >= 1e9:
+        return f"{value:.3g}"
     if value == int(value):
         return str(int(value))
     return f"{value:.2f}".rstrip("0")
@@ -118,7 +120,7 @@ def _position(value: object, width: int, height: int) -> list[float]:
         )
     if len(value) != 2:
         raise GeometryError(
-            f"The position {_short.repr(list(value))} has {len(value)} numbers; "
+            f"The position {_short.repr(value)} has {len(value)} numbers; "
             "positions must be exactly [x, y]."
         )
     x, y = _number(value[0]), _number(value[1])
@@ -200,15 +202,15 @@ def validate_geometry(
     """
     if not isinstance(geometry, dict):
         raise GeometryError("The shape must be a GeoJSON geometry object.")
+    kind = geometry.get("type")
+    if kind not in ALLOWED_TYPES:
+        allowed = ", ".join(ALLOWED_TYPES[:-1]) + f" or {ALLOWED_TYPES[-1]}"
+        if kind is None:
+            raise GeometryError(f"The shape has no type; use {allowed}.")
+        raise GeometryError(f"Shapes of type {_short.repr(kind)} are not supported; use {allowed}.")
     unexpected = sorted(str(key) for key in geometry if key not in ("type", "coordinates"))
     if unexpected:
         raise GeometryError(f"The shape has unexpected keys: {', '.join(unexpected)}.")
-    kind = geometry.get("type")
-    if kind not in ALLOWED_TYPES:
-        allowed = ", ".join(ALLOWED_TYPES)
-        if kind is None:
-            raise GeometryError(f"The shape has no type; use one of {allowed}.")
-        raise GeometryError(f"Shapes of type {_short.repr(kind)} are not supported; use {allowed}.")
     if "coordinates" not in geometry:
         raise GeometryError("The shape has no coordinates.")
     coordinates = geometry["coordinates"]

@@ -41,6 +41,15 @@ from .geometry import (
 MAX_FEATURES = 5000
 METADATA_KIND = "portal_kind"
 METADATA_NOTE = "ANNOTATION_DESCRIPTION"  # QuPath's own key for an annotation's description
+# QuPath 0.2 wrote the object's class as the feature id instead of an objectType.
+LEGACY_OBJECT_TYPES = {
+    "PathAnnotationObject": "annotation",
+    "PathDetectionObject": "detection",
+    "PathCellObject": "cell",
+    "PathTileObject": "tile",
+    "TMACoreObject": "tmaCore",
+    "PathRootObject": "root",
+}
 NOT_GEOJSON = (
     "This is not a QuPath GeoJSON export: expected a FeatureCollection, a Feature "
     "or a list of Features."
@@ -196,7 +205,11 @@ def _annotation(feature: object, *, width: int, height: int) -> tuple[dict, dict
         qupath = {}
     if not isinstance(qupath, dict):
         raise GeometryError("its properties are not an object.")
-    object_type = qupath.get("objectType", qupath.get("object_type", "annotation"))
+    feature_id = feature.get("id")
+    legacy_type = "annotation"
+    if isinstance(feature_id, str):
+        legacy_type = LEGACY_OBJECT_TYPES.get(feature_id, legacy_type)
+    object_type = qupath.get("objectType", qupath.get("object_type", legacy_type))
     if object_type != "annotation":
         shown = f"'{object_type}'" if isinstance(object_type, str) else json.dumps(object_type)
         raise GeometryError(f"objectType {shown[:40]} is not an annotation.")

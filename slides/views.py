@@ -103,7 +103,7 @@ def _metadata_rows(slide: Slide) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def detail(request, slide_uuid):
-    slide = access.get_slide_for_user(request.user, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     context = {
         "slide": slide,
         "viewer": viewer_context(slide),
@@ -117,14 +117,14 @@ def detail(request, slide_uuid):
 @login_required
 @require_GET
 def progress(request, slide_uuid):
-    slide = access.get_slide_for_user(request.user, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     return render(request, "slides/_progress.html", {"slide": slide})
 
 
 @login_required
 @require_GET
 def viewer(request, slide_uuid):
-    slide = access.get_slide_for_user(request.user, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     context = viewer_context(slide)
     if context is None:
         raise Http404("This slide has nothing to show yet.")
@@ -134,7 +134,7 @@ def viewer(request, slide_uuid):
 @login_required
 @require_POST
 def review(request, slide_uuid):
-    slide = access.get_slide_for_user(request.user, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     if not access.can_review(request.user, slide):
         raise Http404("No such slide.")
     form = ReviewForm(request.POST)

@@ -25,7 +25,7 @@ def test_educators_list_slides_with_progress_and_links(
 def test_other_roles_see_nothing(request, client, persona, slide_files, make_processed_slide):
     slide = make_processed_slide("svs", files=slide_files)
     client.force_login(request.getfixturevalue(persona))
-    assert client.get("/api/slides/").json()["count"] == 0
+    assert client.get("/api/slides/").status_code == 403
     assert client.get(f"/api/slides/{slide.uuid}/").status_code == 404
     response = client.post(f"/api/slides/{slide.uuid}/review/", {"decision": "approve"})
     assert response.status_code == 404
