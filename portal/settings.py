@@ -120,7 +120,9 @@ else:
 # that accepting an upload is a rename, not a copy.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "upload-tmp")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Large enough for a 10^6-vertex polygon to reach geometry validation and be refused there
+# with a clear reason; uploads of files are not limited by this (they stream to disk).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
 
 # --- Slides -------------------------------------------------------------------------------
 SLIDES = {

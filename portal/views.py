@@ -81,3 +81,17 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = DEMO_ACCOUNTS if settings.SHOW_DEMO_ACCOUNTS else []
         return context
+
+
+def bad_request(request, exception=None):
+    """400 page; API clients get JSON they can show (e.g. a body over the size limit)."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import JsonResponse
+
+    if isinstance(exception, RequestDataTooBig):
+        detail = "The request is larger than this server accepts."
+    else:
+        detail = "The request could not be understood."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=400)
+    return render(request, "400.html", {"detail": detail}, status=400)

@@ -51,7 +51,7 @@ LEGACY_OBJECT_TYPES = {
     "PathRootObject": "root",
 }
 NOT_GEOJSON = (
-    "This is not a QuPath GeoJSON export: expected a FeatureCollection, a Feature "
+    "The file is not GeoJSON annotations: expected a FeatureCollection, a Feature "
     "or a list of Features."
 )
 
@@ -91,6 +91,7 @@ def to_feature_collection(annotations: Iterable[tuple[dict, dict]]) -> dict:
                 "type": "Feature",
                 "geometry": {
                     "type": geometry["type"],
+                    # a deep copy that also turns any tuples into lists
                     "coordinates": json.loads(json.dumps(geometry["coordinates"])),
                 },
                 "properties": qupath,

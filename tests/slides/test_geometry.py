@@ -6,11 +6,12 @@ import math
 import time
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Polygon, shape
 
 from slides.geometry import (
+    ALLOWED_TYPES,
     DEFAULT_COLOUR,
     MAX_VERTICES,
     NO_PIXEL_SIZE,
@@ -532,3 +533,42 @@ def test_lengths_do_not_change_when_the_line_moves(points, dx, dy, mpp_x, mpp_y)
     )
     assert length_um(line, mpp_x, mpp_y) == pytest.approx(expected)
     assert length_um(moved, mpp_x, mpp_y) == pytest.approx(expected)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+near_numbers = st.integers(-5, 30) | st.floats(-5, 30)
+near_positions = st.lists(near_numbers, min_size=1, max_size=3)
+rings = st.lists(near_positions | json_values, max_size=6)
+any_coordinates = (
+    json_values
+    | near_positions
+    | st.lists(near_positions, max_size=6)
+    | st.lists(rings, max_size=3)
+    | st.lists(st.lists(rings, max_size=3), max_size=3)
+)
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(ALLOWED_TYPES), any_coordinates)
+def test_any_json_is_accepted_or_refused_never_crashed_on(geometry_type, coordinates):
+    try:
+        result = validate_geometry(
+            {"type": geometry_type, "coordinates": coordinates}, width=20, height=20
+        )
+    except GeometryError:
+        return
+    assert validate_geometry(result, width=20, height=20) == result
+
+
+@given(json_values)
+def test_any_json_properties_are_accepted_or_refused_never_crashed_on(properties):
+    try:
+        validate_properties(properties)
+    except GeometryError:
+        pass

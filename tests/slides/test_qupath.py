@@ -344,7 +344,7 @@ def test_what_is_not_geojson_is_refused_as_a_whole(data):
         import_(data)
     assert str(caught.value) in (
         "The file is not valid JSON.",
-        "This is not a QuPath GeoJSON export: expected a FeatureCollection, a Feature "
+        "The file is not GeoJSON annotations: expected a FeatureCollection, a Feature "
         "or a list of Features.",
     )
 
@@ -463,7 +463,7 @@ geometry_values = json_values | st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(
     st.lists(
         st.fixed_dictionaries(
