@@ -252,6 +252,8 @@
     /* Exclusive tools: at most one drawing or measuring tool is active per viewer. */
     var tools = {
       active: null,
+      // The tool a toggled-off tool falls back to (the annotation editor sets "select").
+      fallback: null,
       defs: {},
       buttons: {},
       register: function (name, def) {
@@ -279,7 +281,8 @@
         setAttributes(button, attributes);
         button.addEventListener("click", function () {
           var def = tools.defs[name];
-          tools.activate(tools.active === name && !(def && def.sticky) ? (def && def.off) || null : name);
+          if (tools.active !== name) tools.activate(name);
+          else if (!(def && def.sticky)) tools.activate(tools.fallback);
         });
         tools.buttons[name] = button;
         return button;
