@@ -103,9 +103,14 @@ def load_rows(load: dict[str, list[dict]]) -> list[list[str]]:
                 f"{requests} / {errors}",
                 str(len(runs)),
                 _other(runs),
+                "; ".join(_spread(r) for r in runs),
             ]
         )
     return rows
+
+
+def _spread(run: dict) -> str:
+    return "/".join(map(str, run.get("connections_per_process") or [])) or "?"
 
 
 BUILD_HEADER = ["Builder", "Seconds", "Tiles", "MiB", "Runs", "Other load, cores"]

@@ -9,9 +9,22 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db.models import Q
 from django.http import Http404
 
-from .models import Case, CaseSlide, Course, Enrolment, EnrolmentRole, Module, TeachingAnnotation
+from .models import (
+    Answer,
+    Attempt,
+    Case,
+    CaseSlide,
+    Course,
+    Enrolment,
+    EnrolmentRole,
+    Module,
+    Question,
+    Quiz,
+    TeachingAnnotation,
+)
 
 
 def _one(queryset, what: str):
@@ -101,3 +114,64 @@ def can_manage(user, course: Course) -> bool:
 
 def can_create_courses(user) -> bool:
     return user.is_authenticated and user.is_educator
+
+
+# --- Assessment ------------------------------------------------------------------------------
+
+
+def get_quiz_for_trainee(user, quiz_uuid: UUID | str) -> Quiz:
+    """A published quiz of a course the person takes as a trainee."""
+    courses = Course.objects.visible_to(user).filter(
+        enrolments__user=user, enrolments__role=EnrolmentRole.TRAINEE
+    )
+    return _one(
+        Quiz.objects.filter(uuid=quiz_uuid, course__in=courses, published=True).select_related(
+            "course"
+        ),
+        "quiz",
+    )
+
+
+def get_quiz_for_manager(user, quiz_uuid: UUID | str) -> Quiz:
+    courses = Course.objects.managed_by(user)
+    return _one(
+        Quiz.objects.filter(uuid=quiz_uuid, course__in=courses).select_related("course"), "quiz"
+    )
+
+
+def markable_quizzes(user):
+    """Quizzes this person marks: as one of its examiners, or as an educator of its course."""
+    if not user.is_authenticated:
+        return Quiz.objects.none()
+    managed = Course.objects.managed_by(user)
+    return Quiz.objects.filter(Q(examiners=user) | Q(course__in=managed)).distinct()
+
+
+def get_quiz_for_marker(user, quiz_uuid: UUID | str) -> Quiz:
+    return _one(markable_quizzes(user).filter(uuid=quiz_uuid).select_related("course"), "quiz")
+
+
+def get_answer_for_marker(user, answer_id: int) -> Answer:
+    return _one(
+        Answer.objects.filter(pk=answer_id, attempt__quiz__in=markable_quizzes(user))
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .select_related("attempt__quiz", "attempt__trainee", "question__case_slide__slide"),
+        "answer",
+    )
+
+
+def get_attempt_for_trainee(user, attempt_uuid: UUID | str) -> Attempt:
+    return _one(
+        Attempt.objects.filter(uuid=attempt_uuid, trainee=user).select_related("quiz__course"),
+        "attempt",
+    )
+
+
+def get_question_for_manager(user, question_uuid: UUID | str) -> Question:
+    courses = Course.objects.managed_by(user)
+    return _one(
+        Question.objects.filter(uuid=question_uuid, quiz__course__in=courses).select_related(
+            "quiz__course", "case_slide__slide"
+        ),
+        "question",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, assessment_api
 
 urlpatterns = [
     path("courses/", api.course_list, name="api-course-list"),
@@ -29,5 +29,24 @@ urlpatterns = [
     path("case-slides/<uuid:case_slide_uuid>/tour/", api.tour, name="api-tour"),
     path(
         "annotations/<uuid:annotation_uuid>/", api.annotation_detail, name="api-annotation-detail"
+    ),
+]
+
+urlpatterns += [
+    path("attempts/<uuid:attempt_uuid>/", assessment_api.attempt_detail, name="api-attempt-detail"),
+    path(
+        "attempts/<uuid:attempt_uuid>/answers/<uuid:question_uuid>/",
+        assessment_api.answer_save,
+        name="api-answer-save",
+    ),
+    path(
+        "attempts/<uuid:attempt_uuid>/answers/<uuid:question_uuid>/check/",
+        assessment_api.answer_check,
+        name="api-answer-check",
+    ),
+    path(
+        "attempts/<uuid:attempt_uuid>/submit/",
+        assessment_api.attempt_submit,
+        name="api-attempt-submit",
     ),
 ]

@@ -181,3 +181,21 @@ class PyramidChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slide_id} level {self.level} rows {self.row_start}-{self.row_end}"
+
+
+class SlideAlias(models.Model):
+    """An opaque public name for a slide within a scope (e.g. one exam), so its tiles cannot
+    be matched with the same slide shown elsewhere under its own id."""
+
+    alias = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slide = models.ForeignKey(Slide, on_delete=models.CASCADE, related_name="aliases")
+    scope = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "slide"], name="one_alias_per_scope")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.alias)

@@ -8,6 +8,7 @@ cache miss costs one query per slide, never one per tile.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from django.core.cache import cache
 
 from . import pyramid, storage
 from .deepzoom import DeepZoomGeometry
-from .models import Slide
+from .models import Slide, SlideAlias
 from .slide_source import SlideSource, TileReadError, open_shared
 from .source_files import UNPACKED_DIR, SlideRejected, locate_slide
 
@@ -58,6 +59,9 @@ def tile_info(slide_uuid: UUID | str) -> TileInfo | None:
     if info is not None:
         return info or None
     slide = Slide.objects.filter(uuid=slide_uuid).first()
+    if slide is None:
+        alias = SlideAlias.objects.select_related("slide").filter(alias=slide_uuid).first()
+        slide = alias.slide if alias else None
     if slide is None or not slide.is_viewable:
         cache.set(key, False, 5)
         return None
@@ -78,16 +82,22 @@ def forget_tile_info(slide_uuid: UUID | str) -> None:
     cache.delete(_info_key(str(slide_uuid)))
 
 
-def _etag(stat: os.stat_result) -> str:
-    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+def _etag(public_id: str, stat: os.stat_result) -> str:
+    # Keyed by the public id too, so an alias's tiles cannot be matched by ETag.
+    digest = hashlib.blake2b(
+        f"{public_id}:{stat.st_mtime_ns}:{stat.st_size}".encode(), digest_size=12
+    )
+    return f'"{digest.hexdigest()}"'
 
 
-def read_built_tile(slide_uuid: str, level: int, col: int, row: int) -> Tile | None:
+def read_built_tile(
+    slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
+) -> Tile | None:
     path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
     try:
         with open(path, "rb") as handle:
             stat = os.fstat(handle.fileno())
-            return Tile(handle.read(), _etag(stat), True)
+            return Tile(handle.read(), _etag(public_id or slide_uuid, stat), True)
     except (FileNotFoundError, NotADirectoryError):
         return None
 
@@ -104,19 +114,26 @@ def _source_for(info: TileInfo) -> SlideSource | None:
         return None
 
 
-def get_tile(slide_uuid: str, level: int, col: int, row: int) -> Tile | None:
-    """The JPEG of a tile, built or rendered on demand; None when there is no such tile."""
-    tile = read_built_tile(slide_uuid, level, col, row)
+def get_tile(public_id: str, level: int, col: int, row: int) -> Tile | None:
+    """The JPEG of a tile, built or rendered on demand; None when there is no such tile.
+
+    `public_id` is the slide's UUID or one of its aliases (an exam's opaque name)."""
+    tile = read_built_tile(public_id, level, col, row)
     if tile is not None:
         return tile
-    info = tile_info(slide_uuid)
+    info = tile_info(public_id)
     if info is None or not info.geometry.has_tile(level, col, row):
         return None
+    slide_uuid = info.uuid
+    if slide_uuid != public_id:
+        tile = read_built_tile(slide_uuid, level, col, row, public_id)
+        if tile is not None:
+            return tile
     source = _source_for(info)
     if source is None:
         # The original went away between our look at the disk and now: the tile exists now.
-        forget_tile_info(slide_uuid)
-        return read_built_tile(slide_uuid, level, col, row)
+        forget_tile_info(public_id)
+        return read_built_tile(slide_uuid, level, col, row, public_id)
     try:
         data = pyramid.rendered_tile(
             source, info.geometry, level, col, row, settings.SLIDES["JPEG_QUALITY"]

@@ -18,18 +18,24 @@ from .models import Slide
 from .tile_tokens import make_token
 
 
-def viewer_context(slide: Slide) -> dict | None:
-    """What the viewer island needs, or None while the slide has nothing to show."""
+def viewer_context(slide: Slide, *, public_id=None, title: str | None = None) -> dict | None:
+    """What the viewer island needs, or None while the slide has nothing to show.
+
+    `public_id` shows the slide under an alias (exams); `title` replaces the library title,
+    which may name the diagnosis, where trainees look."""
     if not slide.is_viewable:
         return None
-    token = make_token(str(slide.uuid))
+    public_id = public_id or slide.uuid
+    token = make_token(str(public_id))
     return {
-        "dzi_url": reverse("slides:dzi", args=[token, slide.uuid]),
+        "dzi_url": reverse("slides:dzi", args=[token, public_id]),
         "width": slide.width,
         "height": slide.height,
         "mpp": slide.mpp or "",
+        "mpp_x": slide.mpp_x or "",
+        "mpp_y": slide.mpp_y or "",
         "objective_power": effective_objective_power(slide.objective_power, slide.mpp) or "",
-        "title": slide.title,
+        "title": slide.title if title is None else title,
     }
 
 

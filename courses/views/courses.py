@@ -70,6 +70,11 @@ def course_detail(request, course_uuid):
     )
     role = access.role_in(request.user, course)
     progress, completed, total = trainee_progress(request.user, course)
+    quizzes = course.quizzes.order_by("opens_at", "title")
+    if role == EnrolmentRole.TRAINEE:
+        quizzes = quizzes.filter(published=True)
+    elif role == EnrolmentRole.EXAMINER:
+        quizzes = access.markable_quizzes(request.user).filter(course=course)
     return render(
         request,
         "courses/course_detail.html",
@@ -82,6 +87,7 @@ def course_detail(request, course_uuid):
             "completed": completed,
             "total": total,
             "percent": int(100 * completed / total) if total else 0,
+            "quizzes": quizzes,
         },
     )
 

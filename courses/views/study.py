@@ -19,7 +19,7 @@ from ..models import Case, CaseSlide, EnrolmentRole
 
 def case_slide_viewer(case_slide: CaseSlide) -> dict | None:
     """The viewer island's data for one slide of a case, with its teaching extras."""
-    viewer = viewer_context(case_slide.slide)
+    viewer = viewer_context(case_slide.slide, title=f"{case_slide.case.title} ({case_slide.stain})")
     if viewer is None:
         return None
     key = case_slide.uuid

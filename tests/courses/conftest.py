@@ -52,3 +52,74 @@ def case(course):
 @pytest.fixture
 def case_slide(case):
     return case.case_slides.order_by("position").first()
+
+
+REFERENCE_CANARY = "REFERENCE-CANARY-5d1e"
+# Distinctive coordinates: if they show up in a trainee's response, the reference leaked.
+TARGET = {
+    "type": "Polygon",
+    "coordinates": [[[411.11, 322.22], [611.11, 322.22], [611.11, 522.22], [411.11, 522.22],
+                     [411.11, 322.22]]],
+}  # fmt: skip
+RULER = {"type": "LineString", "coordinates": [[133.33, 144.44], [933.33, 144.44]]}
+
+
+@pytest.fixture
+def quiz_factory(course, case_slide, examiner):
+    """Build a quiz on the course with one question of each type."""
+    from django.utils import timezone
+
+    from courses import quiz_authoring
+
+    def make(**settings):
+        options = {
+            "kind": "practice",
+            "published": True,
+            "feedback_policy": "after_submission",
+            "opens_at": timezone.now() - timezone.timedelta(hours=1),
+        }
+        options.update(settings)
+        quiz = quiz_authoring.create_quiz(course=course, title="Quiz", **options)
+        quiz.examiners.add(examiner)
+        quiz_authoring.add_question(
+            quiz=quiz,
+            type="single",
+            prompt="Which organ?",
+            options=[
+                {"text": "Colon", "correct": True, "feedback": f"Right {REFERENCE_CANARY}"},
+                {"text": "Lung", "feedback": "No"},
+            ],
+        )
+        quiz_authoring.add_question(
+            quiz=quiz,
+            type="point",
+            prompt="Point to the crypt abscess",
+            points=2,
+            case_slide=case_slide,
+            reference={"geometry": {"type": "GeometryCollection", "geometries": [TARGET]},
+                       "tolerance": 5, "model_answer": REFERENCE_CANARY},
+        )  # fmt: skip
+        quiz_authoring.add_question(
+            quiz=quiz,
+            type="outline",
+            prompt="Outline the tumour",
+            points=2,
+            case_slide=case_slide,
+            reference={"geometry": TARGET, "full_at": 0.8, "zero_at": 0.3},
+        )
+        quiz_authoring.add_question(
+            quiz=quiz,
+            type="measure",
+            prompt="Measure the depth",
+            case_slide=case_slide,
+            reference={"geometry": RULER, "tolerance": 10},
+        )
+        quiz_authoring.add_question(
+            quiz=quiz,
+            type="text",
+            prompt="Describe it",
+            reference={"model_answer": REFERENCE_CANARY},
+        )
+        return quiz
+
+    return make

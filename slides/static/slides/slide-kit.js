@@ -83,7 +83,7 @@
   }
 
   function textButton(text, attributes, iconName) {
-    var button = el("button", { type: "button", class: "slide-button" });
+    var button = el("button", { type: "button", class: "button button--small" });
     setAttributes(button, attributes);
     if (iconName) button.appendChild(icon(iconName));
     button.appendChild(document.createTextNode(text));

@@ -25,6 +25,8 @@
   var Kit = window.PortalSlideKit;
   var TAP_SLOP = 6; // CSS px a press may wander and still count as a tap
   var CLOSE_DISTANCE = 12; // CSS px from the first vertex that closes a polygon
+  var DOUBLE_TAP_TIME = 400; // ms between the taps of a double tap
+  var DOUBLE_TAP_DISTANCE = 20; // CSS px between them
 
   function Overlay(ctx) {
     var self = this;
@@ -135,6 +137,7 @@
   Overlay.prototype.setInput = function (handler) {
     this.input = handler || null;
     this.press = null;
+    this.lastTap = null;
   };
 
   Overlay.prototype.bindGestures = function () {
@@ -179,8 +182,16 @@
       var here = screenOf(event);
       if (press.dragging) {
         if (input.dragEnd) input.dragEnd(self.toImage(here));
-      } else if (!press.moved && input.tap) {
-        input.tap(self.toImage(here));
+      } else if (!press.moved) {
+        // Double taps are recognised here rather than by OpenSeadragon, which pairs clicks by
+        // count and so misses a double-click that follows quick single clicks.
+        var now = Date.now();
+        var last = self.lastTap;
+        var double = last && now - last.time < DOUBLE_TAP_TIME &&
+          Math.hypot(here[0] - last.at[0], here[1] - last.at[1]) < DOUBLE_TAP_DISTANCE;
+        self.lastTap = double ? null : { time: now, at: here };
+        if (input.tap) input.tap(self.toImage(here));
+        if (double && input.doubleTap && self.input === input) input.doubleTap(self.toImage(here));
       }
     });
     viewer.addHandler("canvas-click", function (event) {
@@ -189,7 +200,6 @@
     viewer.addHandler("canvas-double-click", function (event) {
       if (!self.input) return;
       event.preventDefaultAction = true; // no zoom while drawing
-      if (self.input.doubleTap) self.input.doubleTap(self.toImage(screenOf(event)));
     });
     viewer.canvas.addEventListener("pointermove", function (event) {
       if (self.input && self.input.hover) self.input.hover(self.clientToImage(event));

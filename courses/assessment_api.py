@@ -1,0 +1,130 @@
+"""Trainee-facing attempt API: autosave with versions, check, submit. Nothing here serialises
+reference data except through quiz_presenters, which applies the feedback policy."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from . import access, attempts
+from .quiz_presenters import attempt_questions
+
+
+class AnswerInput(serializers.Serializer):
+    payload = serializers.JSONField()
+    version = serializers.IntegerField(min_value=0)
+
+
+class AnswerOutput(serializers.Serializer):
+    question = serializers.UUIDField(source="question.uuid")
+    payload = serializers.JSONField()
+    version = serializers.IntegerField()
+    saved_at = serializers.DateTimeField(allow_null=True)
+
+
+class AttemptOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    state = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    server_time = serializers.DateTimeField()
+    questions = serializers.JSONField()
+
+
+CLOSED = OpenApiResponse(description="The attempt is submitted or its time is up")
+STALE = OpenApiResponse(description="A newer version of the answer is already saved")
+
+
+def _attempt_body(attempt) -> dict:
+    return AttemptOutput(
+        {
+            "uuid": attempt.uuid,
+            "state": attempt.state,
+            "started_at": attempt.started_at,
+            "deadline": attempt.deadline,
+            "server_time": timezone.now(),
+            "questions": attempt_questions(attempt),
+        }
+    ).data
+
+
+@extend_schema(responses={200: AttemptOutput, 404: OpenApiResponse(description="Not yours")})
+@api_view(["GET"])
+def attempt_detail(request, attempt_uuid):
+    """The attempt with every question and the saved answers (no reference data while open)."""
+    attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
+    attempt = attempts.submit_if_overdue(attempt, timezone.now())
+    return Response(_attempt_body(attempt))
+
+
+@extend_schema(
+    request=AnswerInput,
+    responses={
+        200: AnswerOutput,
+        400: OpenApiResponse(description="Invalid"),
+        409: STALE,
+        403: CLOSED,
+    },
+    summary="Autosave an answer made on top of `version` (0 for the first save)",
+)
+@api_view(["PUT"])
+def answer_save(request, attempt_uuid, question_uuid):
+    attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
+    data = AnswerInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        answer = attempts.save_answer(
+            attempt=attempt,
+            question_uuid=question_uuid,
+            payload=data.validated_data["payload"],
+            version=data.validated_data["version"],
+            now=timezone.now(),
+        )
+    except attempts.StaleSave as stale:
+        return Response(
+            {"detail": str(stale), "current": AnswerOutput(stale.current).data}, status=409
+        )
+    except attempts.AttemptClosed as closed:
+        return Response({"detail": str(closed), "closed": True}, status=403)
+    except DjangoValidationError as error:
+        raise ValidationError({"detail": error.messages}) from error
+    return Response(AnswerOutput(answer).data)
+
+
+@extend_schema(
+    request=None,
+    responses={
+        200: inline_serializer("CheckedAnswer", {"question": serializers.JSONField()}),
+        400: OpenApiResponse(description="This quiz gives no feedback per question"),
+        403: CLOSED,
+    },
+    summary="Lock an answer and see its feedback (quizzes with feedback after each question)",
+)
+@api_view(["POST"])
+def answer_check(request, attempt_uuid, question_uuid):
+    attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
+    try:
+        attempts.check_answer(attempt=attempt, question_uuid=question_uuid, now=timezone.now())
+    except attempts.AttemptClosed as closed:
+        return Response({"detail": str(closed), "closed": True}, status=403)
+    except DjangoValidationError as error:
+        raise ValidationError({"detail": error.messages}) from error
+    question = next(q for q in attempt_questions(attempt) if q["uuid"] == str(question_uuid))
+    return Response({"question": question})
+
+
+@extend_schema(
+    request=None,
+    responses={200: inline_serializer("Submitted", {"submitted": serializers.BooleanField()})},
+    summary="Submit the attempt (only the first of simultaneous submits counts)",
+)
+@api_view(["POST"])
+def attempt_submit(request, attempt_uuid):
+    attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
+    submitted = attempts.submit_attempt(attempt=attempt, now=timezone.now())
+    return Response({"submitted": submitted})

@@ -1,0 +1,180 @@
+"""A trainee's attempt at a quiz: start (or resume), autosave answers, check, submit.
+
+The server owns the clock: the deadline is fixed when the attempt starts (start + time limit,
+capped by the quiz's closing time); saves after it are refused and the attempt is submitted
+automatically. Every function takes `now`, so tests control time.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from . import marking
+from .answers import AnswerError, validate_payload
+from .models import Answer, Attempt, Question, Quiz
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers (submitted, or its time is up)."""
+
+
+class StaleSave(Exception):
+    """A save made on top of an older version than the one stored; `current` is stored."""
+
+    def __init__(self, current: Answer):
+        super().__init__("A newer version of this answer is already saved.")
+        self.current = current
+
+
+def deadline_for(quiz: Quiz, now):
+    deadlines = []
+    if quiz.time_limit_minutes:
+        deadlines.append(now + timedelta(minutes=quiz.time_limit_minutes))
+    if quiz.closes_at:
+        deadlines.append(quiz.closes_at)
+    return min(deadlines) if deadlines else None
+
+
+def submit_if_overdue(attempt: Attempt, now) -> Attempt:
+    if attempt.is_open and attempt.is_past_deadline(now):
+        submit_attempt(attempt=attempt, now=now, automatic=True)
+        attempt.refresh_from_db()
+    return attempt
+
+
+def in_progress(quiz: Quiz, trainee, now) -> Attempt | None:
+    attempt = Attempt.objects.filter(
+        quiz=quiz, trainee=trainee, state=Attempt.State.IN_PROGRESS
+    ).first()
+    if attempt is not None:
+        attempt = submit_if_overdue(attempt, now)
+    return attempt if attempt is not None and attempt.is_open else None
+
+
+def start_attempt(*, quiz: Quiz, trainee, now) -> Attempt:
+    """Resume the trainee's open attempt, or start a new one if the quiz allows it.
+
+    Safe under concurrency: the database allows one attempt in progress per trainee and quiz,
+    so of many simultaneous starts one creates it and the others resume it.
+    """
+    current = in_progress(quiz, trainee, now)
+    if current is not None:
+        return current
+    if not quiz.is_open(now):
+        raise ValidationError("This quiz is not open.")
+    used = Attempt.objects.filter(quiz=quiz, trainee=trainee).count()
+    if used >= quiz.attempts_allowed:
+        raise ValidationError("You have used all your attempts at this quiz.")
+    order = list(quiz.questions.order_by("position", "id").values_list("id", flat=True))
+    if quiz.shuffle_questions:
+        random.shuffle(order)
+    earlier = Attempt.objects.filter(quiz=quiz, trainee=trainee).first()
+    candidate = earlier.candidate_number if earlier else random.randint(10_000, 99_999)  # noqa: S311
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                trainee=trainee,
+                number=used + 1,
+                started_at=now,
+                deadline=deadline_for(quiz, now),
+                question_order=order,
+                candidate_number=candidate,
+            )
+    except IntegrityError:
+        current = in_progress(quiz, trainee, now)
+        if current is None:
+            raise
+        return current
+
+
+def _question(attempt: Attempt, question_uuid) -> Question:
+    question = (
+        Question.objects.filter(quiz=attempt.quiz_id, uuid=question_uuid)
+        .select_related("case_slide__slide")
+        .first()
+    )
+    if question is None or question.id not in attempt.question_order:
+        raise ValidationError("That question is not part of this attempt.")
+    return question
+
+
+def _check_open(attempt: Attempt, now) -> None:
+    if not attempt.is_open:
+        raise AttemptClosed("This attempt has been submitted.")
+    if attempt.is_past_deadline(now):
+        submit_attempt(attempt=attempt, now=now, automatic=True)
+        raise AttemptClosed("Time is up: the attempt was submitted.")
+
+
+def save_answer(*, attempt: Attempt, question_uuid, payload, version: int, now) -> Answer:
+    """Store an answer made on top of `version` (0 for the first save); returns it with its new
+    version. Raises StaleSave when a newer version is stored, AttemptClosed after the deadline."""
+    _check_open(attempt, now)
+    question = _question(attempt, question_uuid)
+    slide = question.case_slide.slide if question.case_slide else None
+    try:
+        cleaned = validate_payload(
+            question.type,
+            payload,
+            choice_keys=set(question.choices.values_list("key", flat=True)),
+            width=slide.width if slide else None,
+            height=slide.height if slide else None,
+        )
+    except AnswerError as error:
+        raise ValidationError(str(error)) from error
+    with transaction.atomic():
+        answer, _ = Answer.objects.get_or_create(attempt=attempt, question=question)
+        if answer.checked_at is not None:
+            raise AttemptClosed("This answer was checked and can no longer change.")
+        updated = Answer.objects.filter(pk=answer.pk, version=version).update(
+            payload=cleaned, version=F("version") + 1, saved_at=now
+        )
+        answer.refresh_from_db()
+        if not updated:
+            raise StaleSave(answer)
+    return answer
+
+
+def check_answer(*, attempt: Attempt, question_uuid, now) -> tuple[Answer, object]:
+    """Lock an answer and score it now (quizzes with feedback after each question)."""
+    _check_open(attempt, now)
+    if attempt.quiz.feedback_policy != Quiz.Feedback.AFTER_EACH:
+        raise ValidationError("This quiz gives feedback only after submission.")
+    question = _question(attempt, question_uuid)
+    with transaction.atomic():
+        answer, _ = Answer.objects.select_for_update().get_or_create(
+            attempt=attempt, question=question
+        )
+        if answer.checked_at is None:
+            answer.checked_at = now
+            answer.save(update_fields=["checked_at"])
+            marking.auto_mark(answer)
+    return answer, marking.current_mark(list(answer.marks.all()))
+
+
+def submit_attempt(*, attempt: Attempt, now, automatic: bool = False) -> bool:
+    """Submit once: of simultaneous submits exactly one returns True. Marks what can be marked
+    automatically in the same transaction."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().filter(pk=attempt.pk).first()
+        if locked is None or locked.state != Attempt.State.IN_PROGRESS:
+            return False
+        locked.state = Attempt.State.SUBMITTED
+        locked.submitted_at = min(now, locked.deadline) if locked.deadline else now
+        locked.auto_submitted = automatic
+        locked.save(update_fields=["state", "submitted_at", "auto_submitted"])
+        marking.mark_attempt(locked)
+    attempt.refresh_from_db()
+    return True
+
+
+def submit_overdue(*, now) -> int:
+    """Submit every attempt whose deadline has passed (run periodically); returns how many."""
+    overdue = Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lte=now)
+    return sum(submit_attempt(attempt=a, now=now, automatic=True) for a in overdue)

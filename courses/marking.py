@@ -1,0 +1,188 @@
+"""Marks: automatic scores from `scoring.py`, examiners' marks and overrides, release.
+
+Marks are append-only. The mark that counts for an answer is the newest examiner mark, else the
+newest automatic mark; every row stays as the audit log.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from . import scoring
+from .models import Answer, Attempt, Mark, Question, Quiz, ReferenceAnswer
+
+
+class UnscorableError(Exception):
+    """The question cannot be scored automatically (e.g. a µm tolerance without mpp)."""
+
+
+def score_answer(question: Question, reference: ReferenceAnswer, payload: dict) -> scoring.Score:
+    """The automatic score of one answer payload. Raises UnscorableError for free text."""
+    points = question.points
+    kind = question.type
+    if kind == Question.Type.SINGLE:
+        correct = next((c.key for c in question.choices.all() if c.is_correct), "")
+        return scoring.score_single_choice(payload.get("choice"), correct, points)
+    if kind == Question.Type.MULTIPLE:
+        choices = list(question.choices.all())
+        return scoring.score_multiple_choice(
+            set(payload.get("choices", [])),
+            {c.key for c in choices if c.is_correct},
+            {c.key for c in choices},
+            points,
+        )
+    if kind == Question.Type.NUMERIC:
+        return scoring.score_numeric(
+            payload.get("value"), reference.value, reference.tolerance, points
+        )
+    if kind == Question.Type.TEXT:
+        raise UnscorableError("Free text is marked by an examiner.")
+    slide = question.case_slide.slide
+    mpp = {"mpp_x": slide.mpp_x, "mpp_y": slide.mpp_y}
+    try:
+        if kind == Question.Type.POINT:
+            targets = (reference.geometry or {}).get("geometries", [])
+            return scoring.score_points(
+                [tuple(p) for p in payload.get("points", [])],
+                targets,
+                tolerance_um=reference.tolerance,
+                max_points=points,
+                **mpp,
+            )
+        if kind == Question.Type.OUTLINE:
+            return scoring.score_outline(
+                payload.get("geometry"),
+                reference.geometry,
+                full_at=reference.full_at,
+                zero_at=reference.zero_at,
+                max_points=points,
+                **mpp,
+            )
+        if kind == Question.Type.MEASURE:
+            return scoring.score_measure(
+                payload.get("geometry"),
+                reference.value,
+                tolerance_um=reference.tolerance,
+                max_points=points,
+                **mpp,
+            )
+    except (ValueError, TypeError) as error:
+        raise UnscorableError(str(error)) from error
+    raise UnscorableError(f"Unknown question type {kind!r}.")
+
+
+def auto_mark(answer: Answer) -> Mark | None:
+    """Append the automatic mark of an answer (None for questions examiners mark)."""
+    question = answer.question
+    reference = getattr(question, "reference", None)
+    if reference is None:
+        return None
+    try:
+        score = score_answer(question, reference, answer.payload)
+    except UnscorableError:
+        return None
+    return Mark.objects.create(
+        answer=answer,
+        stage=Mark.Stage.AUTO,
+        score=score.points,
+        auto_score=score.points,
+        measures={**score.measures, "fraction": score.fraction, "feedback": score.feedback},
+        reference_version=reference.version,
+    )
+
+
+def ensure_answers(attempt: Attempt) -> list[Answer]:
+    """Every question of the attempt has an answer row (unanswered ones score zero)."""
+    existing = {a.question_id: a for a in attempt.answers.all()}
+    missing = [
+        Answer(attempt=attempt, question_id=qid)
+        for qid in attempt.question_order
+        if qid not in existing
+    ]
+    Answer.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(
+        attempt.answers.select_related("question__reference", "question__case_slide__slide")
+    )
+
+
+def mark_attempt(attempt: Attempt) -> None:
+    """Automatic marks for a submitted attempt (answers already checked keep their mark)."""
+    for answer in ensure_answers(attempt):
+        if answer.checked_at is None:
+            auto_mark(answer)
+
+
+def current_mark(marks: list[Mark]) -> Mark | None:
+    """The mark that counts among an answer's marks (oldest first)."""
+    examiner = [m for m in marks if m.stage == Mark.Stage.EXAMINER]
+    if examiner:
+        return examiner[-1]
+    auto = [m for m in marks if m.stage == Mark.Stage.AUTO]
+    return auto[-1] if auto else None
+
+
+@transaction.atomic
+def examiner_mark(
+    *,
+    answer: Answer,
+    marker,
+    score: float,
+    comment: str = "",
+    comment_x: float | None = None,
+    comment_y: float | None = None,
+    override_reason: str = "",
+) -> Mark:
+    """An examiner's mark. Departing from the automatic score needs a reason."""
+    points = answer.question.points
+    if not 0 <= score <= points:
+        raise ValidationError(f"The mark must be between 0 and {points:g}.")
+    marks = list(answer.marks.all())
+    auto = [m for m in marks if m.stage == Mark.Stage.AUTO]
+    auto_score = auto[-1].score if auto else None
+    if auto_score is not None and abs(auto_score - score) > 1e-9 and not override_reason.strip():
+        raise ValidationError("Say why the mark differs from the automatic score.")
+    return Mark.objects.create(
+        answer=answer,
+        stage=Mark.Stage.EXAMINER,
+        marker=marker,
+        score=score,
+        auto_score=auto_score,
+        measures=auto[-1].measures if auto else {},
+        reference_version=auto[-1].reference_version if auto else None,
+        comment=comment.strip(),
+        comment_x=comment_x,
+        comment_y=comment_y,
+        override_reason=override_reason.strip(),
+    )
+
+
+@transaction.atomic
+def update_reference(*, reference: ReferenceAnswer, **changes) -> ReferenceAnswer:
+    """Change a question's answer key or scoring parameters, then re-score every submitted
+    answer to it. Old automatic marks stay, so the history shows what changed."""
+    for field, value in changes.items():
+        setattr(reference, field, value)
+    reference.full_clean()
+    reference.save()
+    ReferenceAnswer.objects.filter(pk=reference.pk).update(version=F("version") + 1)
+    reference.refresh_from_db()
+    answers = Answer.objects.filter(
+        question=reference.question, attempt__state=Attempt.State.SUBMITTED
+    ).select_related("question__reference", "question__case_slide__slide")
+    for answer in answers:
+        auto_mark(answer)
+    return reference
+
+
+def release_marks(*, quiz: Quiz, now) -> Quiz:
+    quiz.marks_released_at = now
+    quiz.save(update_fields=["marks_released_at", "updated_at"])
+    return quiz
+
+
+def withdraw_release(*, quiz: Quiz) -> Quiz:
+    quiz.marks_released_at = None
+    quiz.save(update_fields=["marks_released_at", "updated_at"])
+    return quiz

@@ -1,0 +1,293 @@
+"""Quizzes and exams answered on the slide, attempts, answers and marks.
+
+Reference data (correct options, reference regions, values, tolerances) lives in
+`ReferenceAnswer` and `Choice.is_correct` and must never reach a trainee before the quiz's
+feedback policy allows; everything that serialises for trainees goes through
+courses/assessment_views.py and courses/assessment_api.py, which never read those fields.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .teaching import CaseSlide, Course
+
+
+class Quiz(models.Model):
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", "Practice quiz"
+        EXAM = "exam", "Exam"
+
+    class Feedback(models.TextChoices):
+        AFTER_EACH = "after_each", "After each question"
+        AFTER_SUBMISSION = "after_submission", "After submission"
+        ON_RELEASE = "on_release", "Only when marks are released"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRACTICE)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    attempts_allowed = models.PositiveSmallIntegerField(default=1)
+    shuffle_questions = models.BooleanField(default=False)
+    feedback_policy = models.CharField(
+        max_length=20, choices=Feedback.choices, default=Feedback.AFTER_SUBMISSION
+    )
+    blind_marking = models.BooleanField(default=False)
+    examiners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    published = models.BooleanField(default=False)
+    marks_released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course", "opens_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True)
+                | Q(opens_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_it_opens",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts_allowed__gte=1), name="quiz_allows_an_attempt"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_exam(self) -> bool:
+        return self.kind == self.Kind.EXAM
+
+    @property
+    def marks_released(self) -> bool:
+        return self.marks_released_at is not None
+
+    def is_open(self, now) -> bool:
+        return (
+            self.published
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        TEXT = "text", "Short free text"
+        NUMERIC = "numeric", "Number"
+        POINT = "point", "Point to it"
+        OUTLINE = "outline", "Outline it"
+        MEASURE = "measure", "Measure it"
+
+    SPATIAL = (Type.POINT, Type.OUTLINE, Type.MEASURE)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    type = models.CharField(max_length=10, choices=Type.choices)
+    prompt = models.TextField()
+    points = models.FloatField(default=1)
+    case_slide = models.ForeignKey(
+        CaseSlide, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Where the viewer starts (level-0 px); empty = the whole slide.
+    start_center_x = models.FloatField(null=True, blank=True)
+    start_center_y = models.FloatField(null=True, blank=True)
+    start_view_width = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="question_worth_points"),
+            models.CheckConstraint(
+                condition=~Q(type__in=["point", "outline", "measure"])
+                | Q(case_slide__isnull=False),
+                name="spatial_question_has_a_slide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt[:60]
+
+    @property
+    def is_spatial(self) -> bool:
+        return self.type in self.SPATIAL
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in (self.Type.SINGLE, self.Type.MULTIPLE)
+
+    @property
+    def needs_examiner(self) -> bool:
+        return self.type == self.Type.TEXT
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.CharField(max_length=8)
+    text = models.CharField(max_length=500)
+    feedback = models.CharField(max_length=500, blank=True)
+    is_correct = models.BooleanField(default=False)  # reference data: never to trainees early
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="choice_key_once")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReferenceAnswer(models.Model):
+    """The secret answer key of a question, and the parameters that turn answers into scores.
+
+    Changing it after attempts exist re-scores them; `version` counts those changes and every
+    automatic mark records the version it was computed with.
+    """
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="reference")
+    geometry = models.JSONField(null=True, blank=True)  # targets / region / ruler
+    value = models.FloatField(null=True, blank=True)  # numeric answer, or length in µm
+    tolerance = models.FloatField(default=0)  # numeric tolerance, or µm
+    full_at = models.FloatField(default=0.8)  # outline: Dice for full marks
+    zero_at = models.FloatField(default=0.3)  # outline: Dice at or below which it scores 0
+    model_answer = models.TextField(blank=True)  # free text, for examiners
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="tolerance_not_negative"),
+            models.CheckConstraint(
+                condition=Q(zero_at__gte=0)
+                & Q(zero_at__lt=models.F("full_at"))
+                & Q(full_at__lte=1),
+                name="outline_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reference for {self.question}"
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField(default=1)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    auto_submitted = models.BooleanField(default=False)
+    question_order = models.JSONField(default=list)  # question ids, fixed at the start
+    # Shown instead of the name while marking is blind.
+    candidate_number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["quiz", "trainee", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "trainee"],
+                condition=Q(state="in_progress"),
+                name="one_attempt_in_progress",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "trainee", "number"], name="attempt_numbers_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="in_progress") | Q(submitted_at__isnull=False),
+                name="submitted_attempt_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} on {self.quiz} #{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+    def is_past_deadline(self, now) -> bool:
+        return self.deadline is not None and now >= self.deadline
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    payload = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)  # feedback shown (after each)
+    saved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "question__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question} in {self.attempt}"
+
+
+class Mark(models.Model):
+    """One score given to an answer: automatic or by an examiner. Rows are never changed or
+    deleted: the newest is the one that counts, and together they are the audit log."""
+
+    class Stage(models.TextChoices):
+        AUTO = "auto", "Automatic"
+        EXAMINER = "examiner", "Examiner"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="marks")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    marker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.FloatField()
+    auto_score = models.FloatField(null=True, blank=True)
+    measures = models.JSONField(default=dict, blank=True)
+    reference_version = models.PositiveIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    comment_x = models.FloatField(null=True, blank=True)  # pinned to the slide (level-0 px)
+    comment_y = models.FloatField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answer", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0), name="mark_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} for {self.answer}"
+
+
+__all__ = [
+    "Answer",
+    "Attempt",
+    "Choice",
+    "Mark",
+    "Question",
+    "Quiz",
+    "ReferenceAnswer",
+]

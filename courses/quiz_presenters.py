@@ -1,0 +1,104 @@
+"""What a trainee is shown of a quiz: the one place that decides, so reference data cannot leak.
+
+Nothing here reads `Choice.is_correct`, `Choice.feedback` or `ReferenceAnswer` unless
+`feedback_visible` says the quiz's feedback policy allows it for that answer.
+"""
+
+from __future__ import annotations
+
+from slides.models import SlideAlias
+from slides.views import viewer_context
+
+from . import marking
+from .models import Answer, Attempt, Question, Quiz
+from .quiz_authoring import alias_scope
+
+
+def feedback_visible(quiz: Quiz, attempt: Attempt, answer: Answer | None) -> bool:
+    """May the trainee see this answer's score, the correct answer and the reference?"""
+    if quiz.feedback_policy == Quiz.Feedback.ON_RELEASE:
+        return quiz.marks_released
+    if quiz.feedback_policy == Quiz.Feedback.AFTER_SUBMISSION:
+        return not attempt.is_open or quiz.marks_released
+    return (answer is not None and answer.checked_at is not None) or not attempt.is_open
+
+
+def question_viewer(quiz: Quiz, question: Question, number: int) -> dict | None:
+    """The viewer for a spatial question: under the exam's alias, with a neutral title, starting
+    where the educator chose."""
+    if question.case_slide is None:
+        return None
+    slide = question.case_slide.slide
+    public_id = None
+    if quiz.is_exam:
+        alias = SlideAlias.objects.filter(scope=alias_scope(quiz), slide=slide).first()
+        public_id = alias.alias if alias else None
+        if public_id is None:
+            return None  # never fall back to the teaching id in an exam
+    viewer = viewer_context(slide, public_id=public_id, title=f"Question {number}")
+    if viewer is not None and question.start_view_width:
+        viewer["start"] = {
+            "center_x": question.start_center_x,
+            "center_y": question.start_center_y,
+            "view_width": question.start_view_width,
+        }
+    return viewer
+
+
+def question_for_trainee(
+    quiz: Quiz, attempt: Attempt, question: Question, answer: Answer | None, number: int
+) -> dict:
+    """A trainee-safe description of one question with their answer (and feedback if allowed)."""
+    item = {
+        "uuid": str(question.uuid),
+        "number": number,
+        "type": question.type,
+        "type_display": question.get_type_display(),
+        "prompt": question.prompt,
+        "points": question.points,
+        "choices": [{"key": c.key, "text": c.text} for c in question.choices.all()],
+        "viewer": question_viewer(quiz, question, number) if question.is_spatial else None,
+        "payload": answer.payload if answer else {},
+        "version": answer.version if answer else 0,
+        "checked": bool(answer and answer.checked_at),
+        "feedback": None,
+    }
+    if answer is not None and feedback_visible(quiz, attempt, answer):
+        item["feedback"] = _feedback(question, answer)
+    return item
+
+
+def _feedback(question: Question, answer: Answer) -> dict:
+    mark = marking.current_mark(list(answer.marks.all()))
+    reference = getattr(question, "reference", None)
+    feedback = {
+        "score": mark.score if mark else None,
+        "pending": mark is None,
+        "comment": mark.comment if mark and mark.stage == "examiner" else "",
+        "comment_at": [mark.comment_x, mark.comment_y]
+        if mark and mark.comment_x is not None
+        else None,
+        "measures": {k: v for k, v in (mark.measures if mark else {}).items() if k != "fraction"},
+        "correct_choices": [c.key for c in question.choices.all() if c.is_correct],
+        "choice_feedback": {c.key: c.feedback for c in question.choices.all() if c.feedback},
+        "reference_geometry": reference.geometry if reference and question.is_spatial else None,
+        "reference_value": reference.value if reference else None,
+        "model_answer": reference.model_answer if reference else "",
+    }
+    return feedback
+
+
+def attempt_questions(attempt: Attempt) -> list[dict]:
+    quiz = attempt.quiz
+    questions = {
+        q.id: q
+        for q in Question.objects.filter(id__in=attempt.question_order)
+        .select_related("case_slide__slide", "reference")
+        .prefetch_related("choices")
+    }
+    answers = {a.question_id: a for a in attempt.answers.prefetch_related("marks").all()}
+    return [
+        question_for_trainee(quiz, attempt, questions[qid], answers.get(qid), number)
+        for number, qid in enumerate(attempt.question_order, start=1)
+        if qid in questions
+    ]

@@ -1,0 +1,65 @@
+"""Quiz results: trainees × questions with the marks that count, facility per question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import marking, scoring
+from .models import Answer, Attempt, Question, Quiz
+
+
+@dataclass
+class ResultRow:
+    label: str
+    attempt: Attempt
+    scores: list[float | None] = field(default_factory=list)
+
+    @property
+    def total(self) -> float | None:
+        if any(score is None for score in self.scores):
+            return None
+        return round(sum(self.scores), 2)
+
+
+@dataclass
+class QuizResults:
+    questions: list[Question]
+    rows: list[ResultRow]
+    facility: list[float | None]
+
+    @property
+    def maximum(self) -> float:
+        return sum(q.points for q in self.questions)
+
+
+def quiz_results(quiz: Quiz, *, label) -> QuizResults:
+    """The best submitted attempt of each trainee (highest total; pending counts as 0)."""
+    questions = list(quiz.questions.order_by("position", "id"))
+    answers = (
+        Answer.objects.filter(attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED)
+        .select_related("attempt__trainee")
+        .prefetch_related("marks")
+    )
+    by_attempt: dict[int, dict[int, float | None]] = {}
+    attempts: dict[int, Attempt] = {}
+    for answer in answers:
+        mark = marking.current_mark(list(answer.marks.all()))
+        by_attempt.setdefault(answer.attempt_id, {})[answer.question_id] = (
+            mark.score if mark else None
+        )
+        attempts[answer.attempt_id] = answer.attempt
+    best: dict[int, ResultRow] = {}
+    for attempt_id, scores in by_attempt.items():
+        attempt = attempts[attempt_id]
+        row = ResultRow(label(attempt), attempt, [scores.get(q.id) for q in questions])
+        current = best.get(attempt.trainee_id)
+        if current is None or (row.total or 0) > (current.total or 0):
+            best[attempt.trainee_id] = row
+    rows = sorted(best.values(), key=lambda r: r.label)
+    facility = []
+    for index, question in enumerate(questions):
+        fractions = [
+            row.scores[index] / question.points for row in rows if row.scores[index] is not None
+        ]
+        facility.append(scoring.cohort_facility(fractions))
+    return QuizResults(questions, rows, facility)

@@ -1,0 +1,77 @@
+"""Quiz results for educators and examiners: the table, CSV, facility and cohort pictures."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .. import access
+from ..cohort_picture import cohort_png
+from ..models import Answer, Attempt
+from ..results import quiz_results
+from .marking import candidate_label
+
+
+def _results(quiz):
+    return quiz_results(quiz, label=lambda attempt: candidate_label(attempt, quiz))
+
+
+@login_required
+@require_GET
+def results(request, quiz_uuid):
+    quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
+    data = _results(quiz)
+    columns = list(zip(data.questions, data.facility, strict=True))
+    return render(
+        request,
+        "courses/results.html",
+        {"quiz": quiz, "course": quiz.course, "results": data, "columns": columns},
+    )
+
+
+@login_required
+@require_GET
+def results_csv(request, quiz_uuid):
+    quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
+    data = _results(quiz)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="results-{quiz.uuid}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["trainee", "attempt", *[f"Q{i}" for i in range(1, len(data.questions) + 1)], "total"]
+    )
+    for row in data.rows:
+        cells = ["" if score is None else f"{score:g}" for score in row.scores]
+        total = "" if row.total is None else f"{row.total:g}"
+        # A leading =, +, - or @ would run as a formula in a spreadsheet.
+        label = "'" + row.label if row.label[:1] in "=+-@" else row.label
+        writer.writerow([label, row.attempt.number, *cells, total])
+    writer.writerow(
+        ["maximum", "", *[f"{q.points:g}" for q in data.questions], f"{data.maximum:g}"]
+    )
+    return response
+
+
+@login_required
+@require_GET
+def cohort_picture(request, quiz_uuid, question_uuid):
+    quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
+    question = quiz.questions.filter(uuid=question_uuid).select_related("case_slide__slide").first()
+    if question is None or not question.is_spatial:
+        raise Http404("No picture for this question.")
+    payloads = list(
+        Answer.objects.filter(question=question, attempt__state=Attempt.State.SUBMITTED)
+        .exclude(payload={})
+        .values_list("payload", flat=True)
+    )
+    reference = getattr(question, "reference", None)
+    data = cohort_png(
+        question.case_slide.slide, reference.geometry if reference else None, payloads
+    )
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=30"
+    return response

@@ -1,0 +1,126 @@
+"""A trainee taking a quiz: its page, starting or resuming, the attempt, submitting, results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import access, attempts, marking
+from ..models import Attempt, Quiz
+from ..quiz_presenters import attempt_questions, feedback_visible
+
+
+def attempt_total(attempt: Attempt) -> tuple[float | None, float]:
+    """(score, out of) from the marks that count; score None while anything awaits marking."""
+    total, maximum, pending = 0.0, 0.0, False
+    for answer in attempt.answers.select_related("question").prefetch_related("marks"):
+        maximum += answer.question.points
+        mark = marking.current_mark(list(answer.marks.all()))
+        if mark is None:
+            pending = True
+        else:
+            total += mark.score
+    return (None if pending else round(total, 2)), maximum
+
+
+@login_required
+@require_GET
+def quiz_page(request, quiz_uuid):
+    quiz = access.get_quiz_for_trainee(request.user, quiz_uuid)
+    now = timezone.now()
+    current = attempts.in_progress(quiz, request.user, now)
+    history = []
+    for attempt in Attempt.objects.filter(quiz=quiz, trainee=request.user).order_by("number"):
+        visible = feedback_visible(quiz, attempt, None) and not attempt.is_open
+        score, maximum = attempt_total(attempt) if visible else (None, None)
+        history.append({"attempt": attempt, "score": score, "maximum": maximum, "visible": visible})
+    used = len(history)
+    return render(
+        request,
+        "courses/quiz.html",
+        {
+            "quiz": quiz,
+            "course": quiz.course,
+            "current": current,
+            "history": history,
+            "can_start": current is None and quiz.is_open(now) and used < quiz.attempts_allowed,
+            "attempts_left": max(0, quiz.attempts_allowed - used),
+            "now": now,
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request, quiz_uuid):
+    quiz = access.get_quiz_for_trainee(request.user, quiz_uuid)
+    try:
+        attempt = attempts.start_attempt(quiz=quiz, trainee=request.user, now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("courses:quiz", quiz.uuid)
+    return redirect("courses:attempt", attempt.uuid)
+
+
+@login_required
+@require_GET
+def attempt_page(request, attempt_uuid):
+    attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
+    attempt = attempts.submit_if_overdue(attempt, timezone.now())
+    if not attempt.is_open:
+        return redirect("courses:attempt-result", attempt.uuid)
+    quiz = attempt.quiz
+    return render(
+        request,
+        "courses/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "course": quiz.course,
+            "questions": attempt_questions(attempt),
+            "deadline": attempt.deadline,
+            "now": timezone.now(),
+            "answers_url": reverse("api-attempt-detail", args=[attempt.uuid]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_submit(request, attempt_uuid):
+    attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
+    if attempts.submit_attempt(attempt=attempt, now=timezone.now()):
+        messages.success(request, "Submitted. Your answers are saved.")
+    return redirect("courses:attempt-result", attempt.uuid)
+
+
+@login_required
+@require_GET
+def attempt_result(request, attempt_uuid):
+    attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
+    attempt = attempts.submit_if_overdue(attempt, timezone.now())
+    if attempt.is_open:
+        return redirect("courses:attempt", attempt.uuid)
+    quiz = attempt.quiz
+    visible = feedback_visible(quiz, attempt, None)
+    score, maximum = attempt_total(attempt) if visible else (None, None)
+    return render(
+        request,
+        "courses/attempt_result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "course": quiz.course,
+            "questions": attempt_questions(attempt),
+            "visible": visible,
+            "score": score,
+            "maximum": maximum,
+            "waiting_for_release": quiz.feedback_policy == Quiz.Feedback.ON_RELEASE
+            and not quiz.marks_released,
+        },
+    )
