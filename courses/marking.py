@@ -19,7 +19,15 @@ class UnscorableError(Exception):
 
 
 def score_answer(question: Question, reference: ReferenceAnswer, payload: dict) -> scoring.Score:
-    """The automatic score of one answer payload. Raises UnscorableError for free text."""
+    """The automatic score of one answer payload. Raises UnscorableError for free text and for
+    questions whose settings cannot be applied (the examiner marks those)."""
+    try:
+        return _score(question, reference, payload)
+    except (ValueError, TypeError) as error:  # scoring.UnscorableError and malformed data
+        raise UnscorableError(str(error)) from error
+
+
+def _score(question: Question, reference: ReferenceAnswer, payload: dict) -> scoring.Score:
     points = question.points
     kind = question.type
     if kind == Question.Type.SINGLE:
@@ -41,35 +49,32 @@ def score_answer(question: Question, reference: ReferenceAnswer, payload: dict) 
         raise UnscorableError("Free text is marked by an examiner.")
     slide = question.case_slide.slide
     mpp = {"mpp_x": slide.mpp_x, "mpp_y": slide.mpp_y}
-    try:
-        if kind == Question.Type.POINT:
-            targets = (reference.geometry or {}).get("geometries", [])
-            return scoring.score_points(
-                [tuple(p) for p in payload.get("points", [])],
-                targets,
-                tolerance_um=reference.tolerance,
-                max_points=points,
-                **mpp,
-            )
-        if kind == Question.Type.OUTLINE:
-            return scoring.score_outline(
-                payload.get("geometry"),
-                reference.geometry,
-                full_at=reference.full_at,
-                zero_at=reference.zero_at,
-                max_points=points,
-                **mpp,
-            )
-        if kind == Question.Type.MEASURE:
-            return scoring.score_measure(
-                payload.get("geometry"),
-                reference.value,
-                tolerance_um=reference.tolerance,
-                max_points=points,
-                **mpp,
-            )
-    except (ValueError, TypeError) as error:
-        raise UnscorableError(str(error)) from error
+    if kind == Question.Type.POINT:
+        targets = (reference.geometry or {}).get("geometries", [])
+        return scoring.score_points(
+            [tuple(p) for p in payload.get("points", [])],
+            targets,
+            tolerance_um=reference.tolerance,
+            max_points=points,
+            **mpp,
+        )
+    if kind == Question.Type.OUTLINE:
+        return scoring.score_outline(
+            payload.get("geometry"),
+            reference.geometry,
+            full_at=reference.full_at,
+            zero_at=reference.zero_at,
+            max_points=points,
+            **mpp,
+        )
+    if kind == Question.Type.MEASURE:
+        return scoring.score_measure(
+            payload.get("geometry"),
+            reference.value,
+            tolerance_um=reference.tolerance,
+            max_points=points,
+            **mpp,
+        )
     raise UnscorableError(f"Unknown question type {kind!r}.")
 
 

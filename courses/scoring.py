@@ -128,9 +128,9 @@ def _check_max_points(max_points: float) -> None:
         raise UnscorableError("The points for this question must be a number of at least 0.")
 
 
-def _check_tolerance(tolerance: float, what: str = "tolerance") -> None:
+def _check_tolerance(tolerance: float) -> None:
     if not (_is_finite_number(tolerance) and tolerance >= 0):
-        raise UnscorableError(f"The question's {what} must be a number of at least 0.")
+        raise UnscorableError("The question's tolerance must be a number of at least 0.")
 
 
 def _pixel_size(mpp_x: float | None, mpp_y: float | None) -> tuple[float, float] | None:
@@ -146,8 +146,20 @@ def _no_pixel_size(what: str) -> UnscorableError:
     return UnscorableError(f"This slide has no pixel size, so {what} cannot be applied.")
 
 
-def _finite_coordinates(geometry: shapely.Geometry) -> bool:
-    return bool(np.isfinite(shapely.get_coordinates(geometry)).all())
+def _read(geometry: dict) -> shapely.Geometry | None:
+    """The shapely shape of a GeoJSON geometry; None unless every coordinate is a finite number
+    and the nesting is what its type needs."""
+    stack = [geometry.get("coordinates")]
+    while stack:  # checked before shapely sees them, which warns about NaN
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+        elif not _is_finite_number(item):
+            return None
+    try:
+        return shape(geometry)
+    except _UNREADABLE:
+        return None
 
 
 def score_single_choice(selected: str | None, correct: str, max_points: float) -> Score:
@@ -249,12 +261,9 @@ def _target(geometry: object, number: int) -> shapely.Geometry:
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind not in TARGET_TYPES:
         raise UnscorableError(f"Target {number} must be a Point, Polygon or MultiPolygon.")
-    try:
-        region = shape(geometry)
-    except _UNREADABLE:
-        raise UnscorableError(f"Target {number} has coordinates that cannot be read.") from None
-    if region.is_empty or not _finite_coordinates(region):
-        raise UnscorableError(f"Target {number} has no usable coordinates.")
+    region = _read(geometry)
+    if region is None or region.is_empty:
+        raise UnscorableError(f"Target {number} has coordinates that cannot be read.")
     if kind != "Point" and not (region.is_valid and region.area > 0):
         raise UnscorableError(f"Target {number} is not a valid polygon with an area.")
     return region
@@ -391,12 +400,9 @@ def _outline(geometry: dict | None) -> tuple[shapely.Geometry | None, bool]:
         raise GeometryError(f"An outline must be a Polygon or MultiPolygon, not a {kind}.")
     if not geometry.get("coordinates"):
         return None, False
-    try:
-        drawn = shape(geometry)
-    except _UNREADABLE:
-        raise GeometryError("The outline's coordinates cannot be read.") from None
-    if not _finite_coordinates(drawn):
-        raise GeometryError("The outline's coordinates must be finite numbers.")
+    drawn = _read(geometry)
+    if drawn is None:
+        raise GeometryError("The outline's coordinates cannot be read.")
     if drawn.is_empty:
         return None, False
     if drawn.is_valid:
@@ -411,11 +417,10 @@ def _reference_region(geometry: dict) -> shapely.Geometry:
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind not in OUTLINE_TYPES:
         raise UnscorableError("The reference outline must be a Polygon or MultiPolygon.")
-    try:
-        region = shape(geometry)
-    except _UNREADABLE:
-        raise UnscorableError("The reference outline's coordinates cannot be read.") from None
-    if not (_finite_coordinates(region) and region.is_valid and region.area > 0):
+    region = _read(geometry)
+    if region is None:
+        raise UnscorableError("The reference outline's coordinates cannot be read.")
+    if not (region.is_valid and region.area > 0):
         raise UnscorableError("The reference outline is not a valid polygon with an area.")
     return region
 
@@ -518,12 +523,8 @@ def score_measure(
         raise GeometryError(f"A measurement must be a LineString, not a {kind}.")
     if not answer.get("coordinates"):
         return _score(0, max_points, {}, "No line was drawn.")
-    try:
-        ruler = shape(answer)
-    except _UNREADABLE:
-        raise GeometryError("The line's coordinates cannot be read.") from None
-    if not _finite_coordinates(ruler):
-        raise GeometryError("The line's coordinates must be finite numbers.")
+    if _read(answer) is None:
+        raise GeometryError("The line's coordinates cannot be read.")
     length = length_um(answer, *size)
     error = abs(length - reference_um)
     right = _within(error, tolerance_um, reference_um)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +17,20 @@ from .courses import _error_messages
 
 def _back_to_course(course):
     return redirect("courses:detail", course.uuid)
+
+
+IN_USE = "It is used by quiz questions ({questions}); change or remove those questions first."
+
+
+def _deleted(request, obj) -> bool:
+    """Delete, or explain why not: slides that quiz questions point at are kept."""
+    try:
+        obj.delete()
+    except ProtectedError as error:
+        questions = ", ".join(sorted({f"“{q}”" for q in error.protected_objects})[:3])
+        messages.error(request, IN_USE.format(questions=questions))
+        return False
+    return True
 
 
 @login_required
@@ -59,8 +74,8 @@ def module_move(request, module_uuid):
 def module_delete(request, module_uuid):
     module = access.get_module_for_manager(request.user, module_uuid)
     course = module.course
-    module.delete()
-    messages.success(request, f"Module “{module.title}” deleted.")
+    if _deleted(request, module):
+        messages.success(request, f"Module “{module.title}” deleted.")
     return _back_to_course(course)
 
 
@@ -154,8 +169,8 @@ def case_move(request, case_uuid):
 def case_delete(request, case_uuid):
     case = access.get_case_for_manager(request.user, case_uuid)
     course = case.module.course
-    case.delete()
-    messages.success(request, f"Case “{case.title}” deleted.")
+    if _deleted(request, case):
+        messages.success(request, f"Case “{case.title}” deleted.")
     return _back_to_course(course)
 
 
@@ -203,8 +218,8 @@ def case_slide_move(request, case_slide_uuid):
 def case_slide_remove(request, case_slide_uuid):
     case_slide = access.get_case_slide_for_manager(request.user, case_slide_uuid)
     case = case_slide.case
-    case_slide.delete()
-    messages.success(request, "Slide removed from the case (it stays in the library).")
+    if _deleted(request, case_slide):
+        messages.success(request, "Slide removed from the case (it stays in the library).")
     return redirect("courses:case-edit", case.uuid)
 
 

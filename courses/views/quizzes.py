@@ -104,6 +104,9 @@ def _case_slides(course):
 def question_create(request, quiz_uuid):
     quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
     question_type = request.GET.get("type") or request.POST.get("type")
+    if not question_type:
+        messages.info(request, "Choose the type of question to add.")
+        return redirect("courses:quiz-edit", quiz.uuid)
     if question_type not in Question.Type.values:
         raise Http404("Unknown question type.")
     form = QuestionForm(

@@ -7,12 +7,15 @@ deciding who may use it.
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from courses import attempts, quiz_authoring
 from courses import services as course_services
 from courses.models import Enrolment, EnrolmentRole
 from portal.models import Role, User
@@ -132,6 +135,36 @@ def world(db, slide_files):
     other.save()
     for persona, role in (("other_trainee", "trainee"), ("other_examiner", "examiner")):
         course_services.enrol(course=other, identifiers=[persona], role=role, added_by=None)
+    quiz = quiz_authoring.create_quiz(
+        course=course,
+        title="Quiz",
+        published=True,
+        attempts_allowed=2,
+        opens_at=timezone.now() - timedelta(hours=1),
+    )
+    quiz.examiners.add(users["assigned_examiner"])
+    quiz_authoring.add_question(
+        quiz=quiz,
+        type="single",
+        prompt="Which?",
+        options=[{"text": "A", "correct": True}, {"text": "B"}],
+    )
+    point = quiz_authoring.add_question(
+        quiz=quiz,
+        type="point",
+        prompt="Where?",
+        case_slide=first,
+        reference={"geometry": {"type": "GeometryCollection", "geometries": [
+            {"type": "Point", "coordinates": [20, 20]}]}, "tolerance": 5},
+    )  # fmt: skip
+    now = timezone.now()
+    submitted = attempts.start_attempt(quiz=quiz, trainee=users["enrolled_trainee"], now=now)
+    attempts.save_answer(
+        attempt=submitted, question_uuid=point.uuid, payload={"points": [[21, 21]]}, version=0,
+        now=now,
+    )  # fmt: skip
+    attempts.submit_attempt(attempt=submitted, now=now)
+    open_attempt = attempts.start_attempt(quiz=quiz, trainee=users["enrolled_trainee"], now=now)
     token = make_token(str(slides[0].uuid))
     values = {
         "course_uuid": course.uuid,
@@ -142,6 +175,10 @@ def world(db, slide_files):
         "enrolment_id": Enrolment.objects.get(course=course, role=EnrolmentRole.TRAINEE).id,
         "slide_uuid": slides[0].uuid,
         "token": token,
+        "quiz_uuid": quiz.uuid,
+        "question_uuid": point.uuid,
+        "attempt_uuid": open_attempt.uuid,
+        "answer_id": submitted.answers.get(question=point).id,
         "level": 0,
         "col": 0,
         "row": 0,
@@ -180,6 +217,12 @@ def _kwarg_sets(name: str):
     for key in keys:
         yield [key]
     yield ["course_uuid", "enrolment_id"]
+    yield ["quiz_uuid"]
+    yield ["question_uuid"]
+    yield ["attempt_uuid"]
+    yield ["answer_id"]
+    yield ["quiz_uuid", "question_uuid"]
+    yield ["attempt_uuid", "question_uuid"]
     yield ["token", "slide_uuid"]
     yield ["token", "slide_uuid", "level", "col", "row"]
     yield ["token", "slide_uuid", "region", "size", "rotation", "quality", "fmt"]

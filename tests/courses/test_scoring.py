@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -251,6 +255,37 @@ def test_maximum_matching_returns_the_left_vertex_matched_to_each_right_one():
     assert maximum_matching([[0, 1], [0], [1]], 2) == [1, 0]
     assert maximum_matching([[], []], 3) == [None, None, None]
     assert maximum_matching([], 0) == []
+
+
+def largest_matching_by_brute_force(adjacency: list[list[int]], right_count: int) -> int:
+    best = 0
+    for rights in itertools.product([None, *range(right_count)], repeat=len(adjacency)):
+        chosen = [r for r in rights if r is not None]
+        if len(chosen) == len(set(chosen)) and all(
+            r is None or r in adjacency[u] for u, r in enumerate(rights)
+        ):
+            best = max(best, len(chosen))
+    return best
+
+
+@FAST
+@given(
+    st.integers(0, 4).flatmap(
+        lambda right_count: st.tuples(
+            st.lists(st.sets(st.integers(0, right_count - 1)).map(sorted), max_size=5)
+            if right_count
+            else st.lists(st.just([]), max_size=5),
+            st.just(right_count),
+        )
+    )
+)
+def test_maximum_matching_is_as_large_as_any_matching(graph):
+    adjacency, right_count = graph
+    owner = maximum_matching(adjacency, right_count)
+    pairs = [(left, right) for right, left in enumerate(owner) if left is not None]
+    assert all(right in adjacency[left] for left, right in pairs)
+    assert len({left for left, _ in pairs}) == len(pairs)
+    assert len(pairs) == largest_matching_by_brute_force(adjacency, right_count)
 
 
 def test_a_point_on_the_edge_of_a_region_hits_it():
@@ -526,6 +561,7 @@ def test_a_malformed_outline_is_refused(answer):
     ("full_at", "zero_at"), [(0.5, 0.5), (0.4, 0.5), (1.1, 0.5), (0.8, -0.1), (math.nan, 0)]
 )
 def test_outline_thresholds_out_of_order_are_unscorable(full_at, zero_at):
+    assert issubclass(UnscorableError, ValueError)
     with pytest.raises(UnscorableError, match="zero_at < full_at"):
         outline_score(SQUARE, SQUARE, full_at=full_at, zero_at=zero_at)
 
@@ -751,3 +787,18 @@ def test_the_facility_index_lies_between_the_lowest_and_highest_fraction(fractio
     facility = cohort_facility(fractions)
     assert 0 <= facility <= 1
     assert min(fractions) - 1e-12 <= facility <= max(fractions) + 1e-12
+
+
+def test_scoring_is_pure_python_without_django():
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, courses.scoring; print(any(m.startswith('django') for m in sys.modules))",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"

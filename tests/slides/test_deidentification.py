@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
-from urllib.parse import urljoin, urlparse
 
 import pytest
 from django.urls import reverse
@@ -19,9 +17,7 @@ from slides import pipeline, services, storage
 from slides.deepzoom import DeepZoomGeometry
 from slides.models import Slide
 from tests.conftest import PASSWORD
-
-LINK = re.compile(r"""(?:href|src|hx-get|data-dzi-url)=["']([^"'#]+)["']""")
-SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/static/")
+from tests.crawler import crawl
 
 
 def _upload_canary_slide(client, educator, path, title) -> Slide:
@@ -36,44 +32,6 @@ def _upload_canary_slide(client, educator, path, title) -> Slide:
     slide = pipeline.run_inline(slide.id)
     assert slide.status == Slide.Status.AWAITING_REVIEW, slide.failure_reason
     return services.approve_slide(slide=slide, reviewer=educator)
-
-
-def _urls_in(body: str) -> set[str]:
-    found = set(LINK.findall(body))
-    if body.lstrip().startswith(("{", "[")):
-        try:
-            found |= {v for v in _json_strings(json.loads(body)) if "/" in v}
-        except json.JSONDecodeError:
-            pass
-    return found
-
-
-def _json_strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
-
-
-def _crawl(client, start: list[str], limit: int = 300) -> dict[str, bytes]:
-    seen: dict[str, bytes] = {}
-    queue = list(start)
-    while queue and len(seen) < limit:
-        url = queue.pop()
-        path = urlparse(url).path if url.startswith("http") else url
-        if not path.startswith("/") or path in seen or path.startswith(SKIP_PREFIXES):
-            continue
-        response = client.get(path, follow=True)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        seen[path] = body + str(dict(response.headers)).encode()
-        if "text" in response.get("Content-Type", "") or "json" in response.get("Content-Type", ""):
-            for link in _urls_in(body.decode("utf-8", "replace")):
-                queue.append(urljoin(path, link))
-    return seen
 
 
 @pytest.fixture
@@ -100,7 +58,7 @@ def test_no_page_or_api_field_shows_a_canary(request, client, canary_slides, per
             reverse("slides:thumbnail", args=[slide.uuid]),
             f"/api/slides/{slide.uuid}/",
         ]
-    pages = _crawl(client, start)
+    pages = crawl(client, start)
     assert len(pages) >= 8
     leaks = [url for url, body in pages.items() if CANARY.lower().encode() in body.lower()]
     assert leaks == []

@@ -183,7 +183,16 @@
         d = "M" + a[0] + " " + a[1] + "L" + b[0] + " " + b[1] +
           "M" + (a[0] + nx) + " " + (a[1] + ny) + "L" + (a[0] - nx) + " " + (a[1] - ny) +
           "M" + (b[0] + nx) + " " + (b[1] + ny) + "L" + (b[0] - nx) + " " + (b[1] - ny);
-        anchor = [(a[0] + b[0]) / 2 + nx * 2.4, (a[1] + b[1]) / 2 + ny * 2.4];
+        // Beside the middle of the line, on its upper side, far enough that the text clears it.
+        var ux = -dy / length;
+        var uy = dx / length;
+        if (uy > 0 || (uy === 0 && ux > 0)) {
+          ux = -ux;
+          uy = -uy;
+        }
+        var halfWidth = self.text(result).length * 3.8;
+        var clearance = 8 + Math.abs(ux) * halfWidth + Math.abs(uy) * 7;
+        anchor = [(a[0] + b[0]) / 2 + ux * clearance, (a[1] + b[1]) / 2 + uy * clearance];
       } else {
         var outline = points.slice();
         if (isDraft && result.hover) outline.push(overlay.toScreen(result.hover));

@@ -298,7 +298,7 @@
       self.list.appendChild(el("li", { class: "tour-stop", "data-tour-stop": true }, [
         el("label", { class: "tour-stop__label", for: input.id, text: "Stop " + n }),
         input,
-        el("div", { class: "tour-stop__actions" }, [go, retake, up, down, remove]),
+        el("div", { class: "tour-stop__actions" }, [go, up, down, remove, retake]),
       ]));
     });
   };
