@@ -222,3 +222,8 @@ for _folder in (
     SLIDES["QUARANTINE_DIR"],
 ):
     Path(_folder).mkdir(parents=True, exist_ok=True)
+
+CELERY_BEAT_SCHEDULE = {
+    "submit-overdue-attempts": {"task": "courses.tasks.submit_overdue_attempts", "schedule": 30.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

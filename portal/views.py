@@ -65,12 +65,18 @@ def _role_links(user) -> list[dict[str, str]]:
 @login_required
 @require_GET
 def home(request):
-    from courses.dashboard import course_cards
+    from django.utils import timezone
+
+    from courses.dashboard import course_cards, quiz_cards
 
     return render(
         request,
         "portal/home.html",
-        {"role_links": _role_links(request.user), "courses": course_cards(request.user)},
+        {
+            "role_links": _role_links(request.user),
+            "courses": course_cards(request.user),
+            "quizzes": quiz_cards(request.user, timezone.now()),
+        },
     )
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PORTAL_SHOW_DEMO_ACCOUNTS=1
-.venv/bin/celery -A portal worker -Q default,tiles --concurrency 2 --loglevel INFO &
+.venv/bin/celery -A portal worker -B -Q default,tiles --concurrency 2 --loglevel INFO &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 echo "Portal on http://127.0.0.1:${PORT:-8000}/  (demo accounts are listed on the login page)"

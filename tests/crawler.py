@@ -47,5 +47,3 @@ def crawl(client, start: list[str], limit: int = 300) -> dict[str, bytes]:
             for link in _urls_in(body.decode("utf-8", "replace")):
                 queue.append(urljoin(path, link))
     return seen
-
-

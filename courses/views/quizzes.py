@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from slides.views import viewer_context
+
 from .. import access, marking, quiz_authoring
 from ..models import CaseSlide, EnrolmentRole, Question, Quiz
 from ..quiz_forms import ExaminersForm, QuestionForm, QuizForm
@@ -99,6 +101,14 @@ def _case_slides(course):
     ).select_related("case", "slide")
 
 
+def _case_slide_viewers(course) -> list[tuple[CaseSlide, dict | None]]:
+    """One viewer per usable case slide, for drawing a question's reference."""
+    return [
+        (cs, viewer_context(cs.slide, title=f"{cs.case.title} ({cs.stain})"))
+        for cs in _case_slides(course)
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_create(request, quiz_uuid):
@@ -141,6 +151,7 @@ def question_create(request, quiz_uuid):
             "question_type": question_type,
             "type_display": Question.Type(question_type).label,
             "case_slides": _case_slides(quiz.course),
+            "case_slide_viewers": _case_slide_viewers(quiz.course),
         },
     )
 
@@ -189,6 +200,7 @@ def question_scoring(request, question_uuid):
             "question_type": question.type,
             "type_display": question.get_type_display(),
             "case_slides": _case_slides(question.quiz.course),
+            "case_slide_viewers": _case_slide_viewers(question.quiz.course),
             "editing": True,
         },
     )

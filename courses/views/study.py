@@ -61,8 +61,9 @@ def case_page(request, case_uuid):
     slides = [(cs, case_slide_viewer(cs)) for cs in case_slides]
     previous, following = _neighbours(case)
     # Staff see the answer key; trainees only after revealing (and while revealing is allowed).
+    available = services.diagnosis_available(case)
     show_diagnosis = role in (EnrolmentRole.EDUCATOR, EnrolmentRole.EXAMINER) or bool(
-        progress.revealed_at and case.reveal_allowed
+        progress.revealed_at and available
     )
     return render(
         request,
@@ -75,6 +76,7 @@ def case_page(request, case_uuid):
             "progress": progress,
             "slides": slides,
             "show_diagnosis": show_diagnosis,
+            "diagnosis_available": available,
             "previous_case": previous,
             "next_case": following,
             "compare_pair": case_slides[:2] if len(case_slides) >= 2 else None,

@@ -250,7 +250,8 @@
       note: "",
     });
     this.layer.select(item);
-    this.ctx.announce("Added a " + Annotations.kindName(kind) + ".");
+    var name = Annotations.kindName(kind);
+    this.ctx.announce("Added " + (/^[aeiou]/.test(name) ? "an " : "a ") + name + ".");
     this.persist(item);
   };
 

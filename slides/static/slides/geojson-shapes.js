@@ -201,7 +201,22 @@
     return ring;
   }
 
-  /** A closed, clamped, rounded ring; null when fewer than 3 distinct corners or no area remain. */
+  /** Whether every position lies on the line through the first two. */
+  function allOnOneLine(points) {
+    var a = points[0];
+    var b = points[1];
+    for (var i = 2; i < points.length; i++) {
+      var c = points[i];
+      if ((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]) !== 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A closed, clamped, rounded ring; null when fewer than 3 distinct corners remain or they all
+   * lie on one line. (Other invalid outlines, e.g. a figure of eight, are for the server to
+   * explain: it names where the outline crosses itself.)
+   */
   function closedRing(points, size) {
     var ring = withoutRepeats(
       points.map(function (p) {
@@ -209,7 +224,7 @@
       })
     );
     if (ring.length > 1 && samePosition(ring[0], ring[ring.length - 1])) ring.pop();
-    if (ring.length < 3 || ringArea(ring) === 0) return null;
+    if (ring.length < 3 || allOnOneLine(ring)) return null;
     ring.push([ring[0][0], ring[0][1]]);
     return ring;
   }

@@ -78,6 +78,11 @@ test("a polygon without area is refused", () => {
   assert.equal(Shapes.shapeToGeometry(Shapes.polygonShape([[0, 0], [10, 10]]), "polygon", SIZE), null);
 });
 
+test("an outline that crosses itself is sent as drawn, for the server to explain", () => {
+  const eight = Shapes.polygonShape([[0, 0], [10, 10], [10, 0], [0, 10]]);
+  assert.deepEqual(Shapes.shapeToGeometry(eight, "freehand", SIZE).coordinates[0].length, 5);
+});
+
 test("unknown kinds are a programming error", () => {
   assert.throws(() => Shapes.shapeToGeometry(Shapes.pointShape(1, 1), "blob", SIZE));
 });
