@@ -157,6 +157,15 @@ def run_celery(slide: Path, worker: Worker, *, timeout: float = BUILD_TIMEOUT):
 
 
 def delete(record) -> None:
-    from slides import services
+    """Remove a slide the benchmark made. Only cleanup: when the row cannot be deleted (the
+    models changed under a running benchmark), its files are removed and the run goes on."""
+    from django.db import DatabaseError
 
-    services.delete_slide(slide=record)
+    from slides import services, storage
+
+    try:
+        services.delete_slide(slide=record)
+    except DatabaseError as error:
+        print(f"  (could not delete slide {record.pk}: {error}; removing its files only)")
+        for folder in (storage.pyramid_dir(record.uuid), storage.incoming_dir(record.uuid)):
+            storage.remove_tree(folder)

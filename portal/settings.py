@@ -199,6 +199,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SlideStatusEnum": "slides.models.Slide.Status",
+        "CourseStatusEnum": "courses.models.Course.Status",
+    },
 }
 
 LOGGING = {

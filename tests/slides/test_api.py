@@ -97,3 +97,13 @@ def test_the_docs_page_needs_no_cdn(client, educator):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert b"cdn." not in response.content and b"unpkg" not in response.content
+
+
+def test_the_schema_generates_without_warnings():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    assert "openapi: 3" in out.getvalue()
