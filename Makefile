@@ -42,6 +42,7 @@ lint: python-deps
 	$(BIN)/ruff format --check .
 
 test: system-test-deps setup services lint
+	node --test slides/static/slides/tests/
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
 	  CACHE_URL=$(TEST_REDIS_URL)/13 PORTAL_DATA_DIR=$(CURDIR)/var/test DATABASE_CONN_MAX_AGE=0 \
