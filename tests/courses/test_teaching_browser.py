@@ -110,7 +110,8 @@ def test_the_trainee_studies_a_case(browser_page, trainee, course, case, ready_s
 
     # Ruler: 800 px horizontally at 0.25 µm/px is 200 µm.
     page.evaluate(
-        "const v = window.portalViewers[0].viewport; v.fitBounds(v.imageToViewportRectangle(0, 0, 2000, 1500), true);"
+        "const v = window.portalViewers[0].viewport;"
+        "v.fitBounds(v.imageToViewportRectangle(0, 0, 2000, 1500), true);"
     )
     page.locator("[data-tool=ruler]").first.click()
     start, end = to_page(page, 900, 1000), to_page(page, 1700, 1000)
@@ -134,11 +135,14 @@ def test_the_trainee_studies_a_case(browser_page, trainee, course, case, ready_s
     page.wait_for_function("window.portalViewers && window.portalViewers.length === 2")
     page.wait_for_selector("[data-sync-group][data-sync-locked=true]")
     page.evaluate(
-        "window.portalViewers[0].viewport.panTo(window.portalViewers[0].viewport.imageToViewportCoordinates(300, 200), true); window.portalViewers[0].viewport.zoomTo(window.portalViewers[0].viewport.imageToViewportZoom(1), null, true);"
+        "const v = window.portalViewers[0].viewport;"
+        "v.panTo(v.imageToViewportCoordinates(300, 200), true);"
+        "v.zoomTo(v.imageToViewportZoom(1), null, true);"
     )
     page.wait_for_timeout(500)
     centers = page.evaluate(
-        "window.portalViewers.map(v => v.viewport.viewportToImageCoordinates(v.viewport.getCenter(true)))"
+        "window.portalViewers.map("
+        "v => v.viewport.viewportToImageCoordinates(v.viewport.getCenter(true)))"
     )
     # Both slides are scanned at 0.25 µm/px (or fall back to the share of width): the follower
     # must have moved with the leader, to the same physical place.
