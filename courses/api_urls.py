@@ -49,4 +49,11 @@ urlpatterns += [
         assessment_api.attempt_submit,
         name="api-attempt-submit",
     ),
+    path("quizzes/<uuid:quiz_uuid>/", assessment_api.quiz_detail, name="api-quiz-detail"),
+    path(
+        "quizzes/<uuid:quiz_uuid>/marking/",
+        assessment_api.marking_queue,
+        name="api-marking-queue",
+    ),
+    path("answers/<int:answer_id>/marks/", assessment_api.answer_marks, name="api-answer-marks"),
 ]

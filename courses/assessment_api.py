@@ -11,7 +11,8 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from . import access, attempts
+from . import access, attempts, marking
+from .marking_queue import marking_rows
 from .quiz_presenters import attempt_questions
 
 
@@ -128,3 +129,97 @@ def attempt_submit(request, attempt_uuid):
     attempt = access.get_attempt_for_trainee(request.user, attempt_uuid)
     submitted = attempts.submit_attempt(attempt=attempt, now=timezone.now())
     return Response({"submitted": submitted})
+
+
+# --- Quizzes and marks -------------------------------------------------------------------------
+
+
+class QuizOutput(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    instructions = serializers.CharField()
+    kind = serializers.CharField()
+    opens_at = serializers.DateTimeField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    time_limit_minutes = serializers.IntegerField(allow_null=True)
+    attempts_allowed = serializers.IntegerField()
+    feedback_policy = serializers.CharField()
+    marks_released = serializers.BooleanField()
+    question_count = serializers.IntegerField(source="questions.count")
+
+
+class MarkInput(serializers.Serializer):
+    score = serializers.FloatField(min_value=0)
+    comment = serializers.CharField(required=False, default="", allow_blank=True)
+    comment_x = serializers.FloatField(required=False, allow_null=True, default=None)
+    comment_y = serializers.FloatField(required=False, allow_null=True, default=None)
+    override_reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MarkOutput(serializers.Serializer):
+    stage = serializers.CharField()
+    score = serializers.FloatField()
+    auto_score = serializers.FloatField(allow_null=True)
+    measures = serializers.JSONField()
+    comment = serializers.CharField()
+    override_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class QueueItemOutput(serializers.Serializer):
+    answer = serializers.IntegerField(source="answer.id")
+    question = serializers.UUIDField(source="answer.question.uuid")
+    candidate = serializers.CharField()
+    status = serializers.CharField()
+    score = serializers.FloatField(source="current.score", allow_null=True, default=None)
+
+
+@extend_schema(responses={200: QuizOutput, 404: OpenApiResponse(description="Not yours")})
+@api_view(["GET"])
+def quiz_detail(request, quiz_uuid):
+    """A quiz's settings as its trainees see them (no questions' answer keys)."""
+    quiz = access.get_quiz_for_trainee(request.user, quiz_uuid)
+    return Response(QuizOutput({**_fields(quiz), "marks_released": quiz.marks_released}).data)
+
+
+def _fields(quiz) -> dict:
+    return {
+        field: getattr(quiz, field)
+        for field in (
+            "uuid", "title", "instructions", "kind", "opens_at", "closes_at",
+            "time_limit_minutes", "attempts_allowed", "feedback_policy", "questions",
+        )
+    }  # fmt: skip
+
+
+@extend_schema(
+    responses={200: QueueItemOutput(many=True), 404: OpenApiResponse(description="Not yours")},
+    summary="The marking queue of a quiz (candidate numbers while marking is blind)",
+)
+@api_view(["GET"])
+def marking_queue(request, quiz_uuid):
+    quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
+    return Response(QueueItemOutput(marking_rows(quiz), many=True).data)
+
+
+@extend_schema(
+    methods=["GET"], responses={200: MarkOutput(many=True)}, summary="Every mark of an answer"
+)
+@extend_schema(
+    methods=["POST"],
+    request=MarkInput,
+    responses={201: MarkOutput, 400: OpenApiResponse(description="Out of range, or no reason")},
+    summary="Mark an answer (an override of the automatic score needs a reason)",
+)
+@api_view(["GET", "POST"])
+def answer_marks(request, answer_id):
+    answer = access.get_answer_for_marker(request.user, answer_id)
+    if request.method == "POST":
+        data = MarkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            mark = marking.examiner_mark(answer=answer, marker=request.user, **data.validated_data)
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages}) from error
+        return Response(MarkOutput(mark).data, status=201)
+    return Response(MarkOutput(answer.marks.all(), many=True).data)

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, marking
-from ..models import Answer, Attempt, Mark
+from ..marking_queue import candidate_label, marking_rows
+from ..models import Answer, Mark
 from ..quiz_presenters import question_viewer
 
 
@@ -25,47 +26,12 @@ class MarkForm(forms.Form):
     )
 
 
-def candidate_label(attempt: Attempt, quiz) -> str:
-    """Who wrote it, or a candidate number while marking is blind and marks unreleased."""
-    if quiz.blind_marking and not quiz.marks_released:
-        return f"Candidate {attempt.candidate_number}"
-    return attempt.trainee.display_name
-
-
-def _queue(quiz, question_uuid=None):
-    answers = (
-        Answer.objects.filter(attempt__quiz=quiz)
-        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
-        .select_related("question", "attempt__trainee")
-        .prefetch_related("marks")
-        .order_by("question__position", "attempt__candidate_number", "id")
-    )
-    if question_uuid:
-        answers = answers.filter(question__uuid=question_uuid)
-    rows = []
-    for answer in answers:
-        marks = list(answer.marks.all())
-        current = marking.current_mark(marks)
-        examined = any(m.stage == Mark.Stage.EXAMINER for m in marks)
-        rows.append(
-            {
-                "answer": answer,
-                "candidate": candidate_label(answer.attempt, quiz),
-                "current": current,
-                "status": "marked"
-                if examined
-                else ("to mark" if answer.question.needs_examiner or current is None else "auto"),
-            }
-        )
-    return rows
-
-
 @login_required
 @require_GET
 def marking_queue(request, quiz_uuid):
     quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
     question_uuid = request.GET.get("question") or None
-    rows = _queue(quiz, question_uuid)
+    rows = marking_rows(quiz, question_uuid)
     questions = list(quiz.questions.order_by("position"))
     return render(
         request,
@@ -83,7 +49,7 @@ def marking_queue(request, quiz_uuid):
 
 def _next_answer(quiz, after: Answer) -> Answer | None:
     """The next answer that still needs an examiner, else the next one in the queue."""
-    rows = _queue(quiz)
+    rows = marking_rows(quiz)
     ids = [row["answer"].id for row in rows]
     start = ids.index(after.id) + 1 if after.id in ids else 0
     ordered = rows[start:] + rows[:start]

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET
 
 from .. import access
 from ..cohort_picture import cohort_png
+from ..marking_queue import candidate_label
 from ..models import Answer, Attempt
 from ..results import quiz_results
-from .marking import candidate_label
 
 
 def _results(quiz):

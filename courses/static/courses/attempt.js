@@ -193,7 +193,8 @@
    * Named sets of geometries over the slide. Lines and areas live in the overlay's image group
    * (they follow zoom and rotation for free); point markers and labels are placed in screen
    * pixels after every redraw, so they keep their size.
-   * style: {marker: "dot" | "ring" | "pin" | "vertex", numbered, lengths, label}
+   * style: {marker: "dot" | "ring" | "pin" | "vertex" for points, numbered (1, 2, … beside
+   * them), lengths (a label on each line), ends (dots on the ends of lines)}
    */
   function Layer(ctx) {
     var self = this;
@@ -263,6 +264,11 @@
         number += 1;
         set.markers.push({ at: position, node: markerNode(set.style.marker || "dot", set.style.numbered ? number : null) });
       });
+      if (geometry.type === "LineString" && set.style.ends) {
+        [geometry.coordinates[0], geometry.coordinates[geometry.coordinates.length - 1]].forEach(function (end) {
+          set.markers.push({ at: end, node: markerNode("end", null) });
+        });
+      }
       if (geometry.type === "LineString" && set.style.lengths && geometry.coordinates.length >= 2) {
         var c = geometry.coordinates;
         var text = svg("text", { class: "quiz-label", "text-anchor": "middle", "dominant-baseline": "middle", "data-length-label": "" });
@@ -349,6 +355,8 @@
       group.appendChild(svg("circle", { class: "quiz-marker__centre", r: 2.5 }));
     } else if (kind === "vertex") {
       group.appendChild(svg("circle", { class: "quiz-marker__vertex", r: 4.5 }));
+    } else if (kind === "end") {
+      group.appendChild(svg("circle", { class: "quiz-marker__end", r: 3.5 }));
     } else {
       group.appendChild(svg("circle", { class: "quiz-marker__dot", r: number === null ? 7 : 10 }));
     }
@@ -467,7 +475,7 @@
     return Overlays.twoPointGesture(Overlays.of(ctx), {
       preview: function (a, b) {
         if (!a) answerLayer.set("preview", []);
-        else answerLayer.set("preview", [{ type: "LineString", coordinates: [a, b] }], { lengths: true, marker: "vertex" });
+        else answerLayer.set("preview", [{ type: "LineString", coordinates: [a, b] }], { lengths: true, ends: true });
       },
       done: function (a, b) {
         var geometry = Shapes.shapeToGeometry(Shapes.lineShape(a, b), "line", ctx.size);
@@ -634,11 +642,7 @@
   }
 
   Editor.prototype.render = function () {
-    this.layer.set("answer", payloadGeometries(this.type, this.payload), {
-      marker: "dot",
-      numbered: this.type === "point",
-      lengths: this.type === "measure",
-    });
+    this.layer.set("answer", payloadGeometries(this.type, this.payload), answerStyle(this.type));
     var element = this.ctx.element;
     var geometries = payloadGeometries(this.type, this.payload);
     element.dataset.answerCount = String(
@@ -669,6 +673,10 @@
     this.layer.set("preview", []);
   };
 
+  function answerStyle(type) {
+    return { marker: "dot", numbered: type === "point", lengths: type === "measure", ends: type === "measure" };
+  }
+
   function summaryFor(element) {
     var figure = element.closest("[data-answer-figure]");
     var scope = figure ? figure.parentNode : element.parentNode;
@@ -692,7 +700,7 @@
   }
 
   function showReference(ctx, geometry) {
-    layer(ctx).set("reference", parts(geometry), { marker: "ring", lengths: true });
+    layer(ctx).set("reference", parts(geometry), { marker: "ring", lengths: true, ends: true });
   }
 
   function showComment(ctx, at) {
@@ -715,11 +723,7 @@
     if (mode === "edit") {
       element.portalAnswerEditor = new Editor(ctx, type, payload);
     } else {
-      answerLayer.set("answer", payloadGeometries(type, payload), {
-        marker: "dot",
-        numbered: type === "point",
-        lengths: type === "measure",
-      });
+      answerLayer.set("answer", payloadGeometries(type, payload), answerStyle(type));
       var summary = summaryFor(element);
       if (summary && !isEmptyPayload(payload)) {
         summary.textContent = describe(ctx, type, payload, element.dataset.answerWho || "You");
@@ -845,7 +849,7 @@
     this.key = "portal-attempt:" + page.attempt + ":" + this.uuid;
     this.editor = null;
     this.bind();
-    this.state(this.locked ? "locked" : "saved");
+    this.state(this.locked ? "locked" : isEmptyPayload(this.payload) && !this.version ? "empty" : "saved");
     if (this.locked) this.lockWidget();
     this.restore();
   }

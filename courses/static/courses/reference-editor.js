@@ -52,6 +52,8 @@
     this.list = root.querySelector("[data-reference-targets]");
     this.startSummary = root.querySelector("[data-start-view-summary]");
     this.ctx = null;
+    this.valueInput = this.type === "measure" ? form.querySelector("[name=value]") : null;
+    this.autoValue = null; // the reference length last filled in from the line
     this.shapes = this.read();
     this.slide = null;
 
@@ -110,7 +112,7 @@
     this.write();
     this.root.dataset.referenceCount = String(this.shapes.length);
     if (this.ctx) {
-      Answers.layer(this.ctx).set("reference", this.shapes, { marker: "ring", numbered: this.type === "point", lengths: true });
+      Answers.layer(this.ctx).set("reference", this.shapes, { marker: "ring", numbered: this.type === "point", lengths: true, ends: true });
     }
     this.describe();
   };
@@ -129,7 +131,7 @@
       text = "Reference outline: " + (ring.length - 1) + " corners" + (ctx ? ", " + Answers.areaText(ctx, ring) : "") + ".";
     } else {
       var line = shapes[0].coordinates;
-      text = "Reference line" + (ctx ? ": " + Answers.lengthText(ctx, line[0], line[line.length - 1]) : "") + ". Leave the reference length empty to use it.";
+      text = "Reference line" + (ctx ? ": " + Answers.lengthText(ctx, line[0], line[line.length - 1]) : "") + ".";
     }
     if (this.summary) this.summary.textContent = text;
     if (!this.list) return;
@@ -159,6 +161,28 @@
         remove,
       ]));
     });
+  };
+
+  /**
+   * Measure questions: the reference length follows the line, unless the educator typed another.
+   * `drawn` is false when only learning what the stored line measures.
+   */
+  ReferenceEditor.prototype.fillLength = function (drawn) {
+    var input = this.valueInput;
+    var ctx = this.ctx;
+    if (!input || !ctx || !ctx.mpp || !this.shapes.length) return;
+    var line = this.shapes[0].coordinates;
+    var length = Math.round(window.PortalMeasurement.lengthUm(line[0], line[line.length - 1], ctx.mpp.x, ctx.mpp.y) * 100) / 100;
+    var current = input.value.trim() === "" ? null : Number(input.value);
+    var followsLine = current === null || (this.autoValue !== null && Math.abs(current - this.autoValue) < 0.01);
+    if (!drawn) {
+      if (current !== null && Math.abs(current - length) < 0.01) this.autoValue = current;
+      return;
+    }
+    if (followsLine) {
+      input.value = String(length);
+      this.autoValue = length;
+    }
   };
 
   /* Choosing the slide --------------------------------------------------------------------------- */
@@ -253,6 +277,7 @@
           return Answers.lineGesture(ctx, {
             done: function (geometry) {
               self.shapes = [geometry];
+              self.fillLength(true);
               self.update();
               ctx.announce("Reference line: " + Answers.lengthText(ctx, geometry.coordinates[0], geometry.coordinates[1]) + ".");
             },
@@ -270,6 +295,7 @@
         });
       });
       if (this.type !== "measure") ctx.tools.activate(tools[0][1]);
+      this.fillLength(false);
       ctx.whenOpen(function () {
         var start = self.currentStart();
         if (start) Answers.goToView(ctx, start);
