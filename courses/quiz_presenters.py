@@ -60,6 +60,7 @@ def question_for_trainee(
         "viewer": question_viewer(quiz, question, number) if question.is_spatial else None,
         "payload": answer.payload if answer else {},
         "version": answer.version if answer else 0,
+        "saved_at": answer.saved_at.isoformat() if answer and answer.saved_at else None,
         "checked": bool(answer and answer.checked_at),
         "feedback": None,
     }

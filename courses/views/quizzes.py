@@ -88,7 +88,7 @@ def quiz_edit(request, quiz_uuid):
             "course": quiz.course,
             "form": form,
             "examiners_form": examiners_form,
-            "questions": quiz.questions.select_related("case_slide").order_by("position"),
+            "questions": quiz.questions.select_related("case_slide__case").order_by("position"),
             "question_types": Question.Type.choices,
             "attempt_count": quiz.attempts.count(),
         },

@@ -7,23 +7,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('slides', '0001_slide_library'),
+        ("slides", "0001_slide_library"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SlideAlias',
+            name="SlideAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('scope', models.CharField(max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('slide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='slides.slide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("scope", models.CharField(max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "slide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="slides.slide",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'slide'), name='one_alias_per_scope')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scope", "slide"), name="one_alias_per_scope")
+                ],
             },
         ),
     ]

@@ -1103,7 +1103,7 @@
       return false;
     }
     if (response.status === 403 && data.closed) {
-      this.page.closed();
+      this.page.closed(this);
       return false;
     }
     if (response.status === 400) {
@@ -1177,7 +1177,7 @@
           return;
         }
         if (response.status === 403 && data.closed) {
-          self.page.closed();
+          self.page.closed(self);
           return;
         }
         button.disabled = false;
@@ -1219,10 +1219,10 @@
     } else if (data.type === "outline" && measures.dice !== undefined && measures.dice !== null) {
       box.appendChild(el("p", { class: "small", text: "Overlap with the reference region (Dice): " + Number(measures.dice).toFixed(2) + ", where 1 is a perfect match." }));
     } else if (data.type === "measure") {
-      var parts = [];
-      if (measures.length_um !== undefined && measures.length_um !== null) parts.push("Your line: " + Number(measures.length_um).toFixed(1) + " µm.");
-      if (fb.reference_value !== undefined && fb.reference_value !== null) parts.push("Reference length: " + Number(fb.reference_value).toFixed(1) + " µm.");
-      if (parts.length) box.appendChild(el("p", { class: "small", text: parts.join(" ") }));
+      var sentences = [];
+      if (measures.length_um !== undefined && measures.length_um !== null) sentences.push("Your line: " + Number(measures.length_um).toFixed(1) + " µm.");
+      if (fb.reference_value !== undefined && fb.reference_value !== null) sentences.push("Reference length: " + Number(fb.reference_value).toFixed(1) + " µm.");
+      if (sentences.length) box.appendChild(el("p", { class: "small", text: sentences.join(" ") }));
     } else if (data.type === "numeric" && fb.reference_value !== undefined && fb.reference_value !== null) {
       box.appendChild(el("p", { class: "small", text: "The accepted answer is " + formatNumber(fb.reference_value, 4) + "." }));
     }
@@ -1454,8 +1454,13 @@
     window.location.reload();
   };
 
-  /** The server says the attempt is over (submitted, or its time is up). */
-  AttemptPage.prototype.closed = function () {
+  /**
+   * The server refused a save or a check because the attempt is over, or because that answer
+   * was checked in another tab: the reload shows which. Other questions' unsent changes stay in
+   * localStorage and go out again if the attempt is still open.
+   */
+  AttemptPage.prototype.closed = function (question) {
+    if (question) question.forget();
     this.reload();
   };
 
@@ -1464,6 +1469,9 @@
     this.root.classList.add("quiz-attempt--over");
     // Saves arriving after the deadline are refused, so do not wait long for them.
     var reload = function () {
+      self.questions.forEach(function (q) {
+        q.forget(); // the server submits what it has; nothing later can count
+      });
       self.reload();
     };
     this.flush().then(function () {
