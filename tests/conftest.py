@@ -269,8 +269,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 @pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """A Playwright page in Debian's headless Chromium, pointed at the live test server."""
+def browser(live_server, monkeypatch):
+    """Debian's headless Chromium through Playwright, with the live test server running."""
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is missing: `make test` installs it (apt package chromium)")
     from playwright.sync_api import sync_playwright
@@ -280,14 +280,18 @@ def browser_page(live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 800}
-        )
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A Playwright page pointed at the live test server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
