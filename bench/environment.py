@@ -52,10 +52,12 @@ def _redis_available() -> bool:
         return False
 
 
-def prepare() -> Deployment:
-    """Reset the benchmark's own data folder, database and Redis databases; run migrations."""
-    shutil.rmtree(DATA, ignore_errors=True)
-    DATA.mkdir(parents=True)
+def prepare(*, reset: bool = True) -> Deployment:
+    """Reset the benchmark's own data folder, database and Redis databases; run migrations.
+    With `reset=False`, describe the deployment the last run left (for `bench.experiment`)."""
+    if reset:
+        shutil.rmtree(DATA, ignore_errors=True)
+        DATA.mkdir(parents=True)
     env = dict(os.environ)
     env.update(
         PORTAL_DATA_DIR=str(DATA),
@@ -67,8 +69,9 @@ def prepare() -> Deployment:
     )
     notes = []
     if _pg_available():
-        procs.run(["dropdb", *PG, "--if-exists", "--force", PG_DATABASE], timeout=60)
-        procs.run(["createdb", *PG, PG_DATABASE], timeout=60)
+        if reset:
+            procs.run(["dropdb", *PG, "--if-exists", "--force", PG_DATABASE], timeout=60)
+            procs.run(["createdb", *PG, PG_DATABASE], timeout=60)
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
         database = f"PostgreSQL (database {PG_DATABASE!r} on 127.0.0.1)"
     else:
@@ -78,7 +81,7 @@ def prepare() -> Deployment:
     if _redis_available():
         import redis
 
-        for number in (BROKER_DB, CACHE_DB):
+        for number in (BROKER_DB, CACHE_DB) if reset else ():
             redis.Redis.from_url(f"{REDIS}/{number}").flushdb()
         env["CELERY_BROKER_URL"] = f"{REDIS}/{BROKER_DB}"
         env["CACHE_URL"] = f"{REDIS}/{CACHE_DB}"

@@ -4,9 +4,10 @@ Two modes:
 - "walk": every URL at most once (cold tiles). Thread i of T takes URLs i, i+T, i+2T, ...; a
   `delay()` hook reserves one URL before each request and parks the connection for an hour once
   the thread's share is used up, so no URL is requested twice; a thread whose URLs have all been
-  answered stops. The rate is counted over the time
-  the thread actually worked (first request sent to last response received, LuaJIT FFI clock),
-  because wrk itself divides by the whole `-d` duration even when a list runs out early.
+  answered stops. wrk divides by the whole `-d` duration even when lists run out early, so the
+  script counts the rate itself (LuaJIT FFI monotonic clock, responses counted in 50 ms buckets)
+  over the window in which every connection still had URLs: from the first request sent until
+  the first thread ran out of URLs (or, when none ran out, until the last response).
 - "random": URLs drawn at random with replacement (warm tiles, static files).
 
 Every run is bounded by wrk's `-d` and by a subprocess timeout.
@@ -38,6 +39,7 @@ end
 
 local threads = {}
 local thread_count = 0
+BUCKETS_PER_SECOND = 20
 
 function setup(thread)
   thread:set("thread_id", thread_count)
@@ -66,12 +68,14 @@ function init(args)
   exhausted = 0
   first_start = 0
   last_end = 0
+  exhausted_at = 0
+  buckets = {}
   math.randomseed(7919 * (thread_id + 1))
 end
 
 function done(summary, latency, requests)
   local total, bad_total, overflow_total, exhausted_total = 0, 0, 0, 0
-  local first, last = nil, 0
+  local first, last, cut = nil, 0, nil
   for _, thread in ipairs(threads) do
     total = total + thread:get("completed")
     bad_total = bad_total + thread:get("bad")
@@ -80,21 +84,36 @@ function done(summary, latency, requests)
     local s, e = thread:get("first_start"), thread:get("last_end")
     if s > 0 and (first == nil or s < first) then first = s end
     if e > last then last = e end
+    local x = thread:get("exhausted_at")
+    if x == 0 then x = e end
+    if x > 0 and (cut == nil or x < cut) then cut = x end
   end
   local span = 0
   if first ~= nil and last > first then span = last - first end
+  -- The window in which every connection was busy: until the first thread ran out of URLs.
+  local cut_requests, cut_span = 0, 0
+  if first ~= nil and cut ~= nil and cut > first then
+    local cut_bucket = math.floor(cut * BUCKETS_PER_SECOND)
+    for _, thread in ipairs(threads) do
+      for bucket, n in pairs(thread:get("buckets")) do
+        if bucket < cut_bucket then cut_requests = cut_requests + n end
+      end
+    end
+    cut_span = cut_bucket / BUCKETS_PER_SECOND - first
+  end
   local errors = summary.errors
   io.write(string.format(
     'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, '
     .. '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, '
     .. '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "timeouts": %d, '
     .. '"status_errors": %d, "lua_completed": %d, "lua_bad": %d, "lua_overflow": %d, '
-    .. '"threads_exhausted": %d, "active_span_s": %.6f}\n',
+    .. '"threads_exhausted": %d, "active_span_s": %.6f, '
+    .. '"cut_requests": %d, "cut_span_s": %.6f}\n',
     summary.requests, summary.duration, summary.bytes,
     latency:percentile(50), latency:percentile(90), latency:percentile(99),
     latency.max, latency.mean,
     errors.connect, errors.read, errors.write, errors.timeout, errors.status,
-    total, bad_total, overflow_total, exhausted_total, span))
+    total, bad_total, overflow_total, exhausted_total, span, cut_requests, cut_span))
 end
 """
 
@@ -103,7 +122,10 @@ WALK = true
 
 function delay()
   if reserved >= count then
-    if exhausted == 0 then exhausted = 1 end
+    if exhausted == 0 then
+      exhausted = 1
+      exhausted_at = now()
+    end
     return 3600000  -- park this connection: the thread's URLs are used up
   end
   reserved = reserved + 1
@@ -127,6 +149,8 @@ function response(status, headers, body)
   completed = completed + 1
   if status ~= 200 then bad = bad + 1 end
   last_end = now()
+  local bucket = math.floor(last_end * BUCKETS_PER_SECOND)
+  buckets[bucket] = (buckets[bucket] or 0) + 1
   if completed >= count then
     wrk.thread:stop()  -- every URL of this thread answered: leave no idle connection behind
   end
@@ -235,18 +259,25 @@ def run_wrk(
     errors = data["timeouts"] + data["status_errors"] + data["lua_bad"]
     socket_errors = data["connect_errors"] + data["read_errors"] + data["write_errors"]
     wall = data["duration_us"] / 1e6
-    if mode == "walk" and data["active_span_s"] > 0:
+    if mode == "walk" and data["cut_span_s"] > 0.5:
+        # Rate over the window in which all connections had URLs left (see the module doc).
+        seconds_used = data["cut_span_s"]
+        rate = data["cut_requests"] / seconds_used
+        requests = data["lua_completed"]
+    elif mode == "walk" and data["active_span_s"] > 0:
         seconds_used = data["active_span_s"]
         requests = data["lua_completed"]
+        rate = requests / seconds_used
     else:
         seconds_used = wall
         requests = data["requests"]
+        rate = requests / seconds_used if seconds_used else 0.0
     return LoadResult(
         label=label,
         mode=mode,
         connections=connections,
         requests=requests,
-        rate=requests / seconds_used if seconds_used else 0.0,
+        rate=rate,
         p50_ms=data["p50_us"] / 1000,
         p90_ms=data["p90_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,

@@ -256,8 +256,9 @@ def render(results: dict) -> str:
         f"{config['warmup']} s warm-up, {config['reps']} repetitions of everything. "
         "Cold runs walk a shuffled list of distinct full-resolution tiles (each URL once; warm-up "
         "URLs are disjoint from measured ones), on a fresh unbuilt slide (portal) or a freshly "
-        "started server (baseline) per repetition; the rate counts the time the threads "
-        "actually worked. Warm and nginx runs pick full-resolution tiles at random.",
+        "started server (baseline) per repetition; the rate is counted over the window in "
+        "which every connection still had URLs (until the first wrk thread ran out). Warm and "
+        "nginx runs pick full-resolution tiles at random.",
         "- *Other load* is the average number of cores busy with processes that are neither "
         "the benchmark's (servers, worker, wrk, vips) nor PostgreSQL/Redis during a measured "
         "run, median (max): the machine is shared. Before each measured run the benchmark "
@@ -268,6 +269,7 @@ def render(results: dict) -> str:
         "",
     ]
     out += [f"- Note: {note}" for note in results.get("notes", [])]
+    out += [""] if results.get("notes") else []
     out += [
         "## (a) Upload-complete to every tile built (seconds, median [min–max])",
         "",

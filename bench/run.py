@@ -368,7 +368,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="8000×6000 slide, 3 s runs")
     parser.add_argument("--reps", type=int, help="repetitions of every measurement")
     parser.add_argument("--duration", type=float, help="seconds per load run")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite bench/RESULTS.md from bench/out/results.json (and FINDINGS.md); no runs",
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        results = json.loads((OUT / "results.json").read_text())
+        if FINDINGS.exists():
+            results["analysis"] = FINDINGS.read_text()
+        RESULTS.write_text(report.render(results))
+        print(f"written: {RESULTS.relative_to(ROOT)}")
+        return 0
     procs.install_handlers()
     config = Config.make(args.quick, args.reps, args.duration)
     try:

@@ -44,7 +44,7 @@ class _Server:
             self.proc = None
 
 
-def _gunicorn(app: str, port: int) -> list[str]:
+def _gunicorn(app: str, port: int, extra: tuple[str, ...] = ()) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -58,6 +58,7 @@ def _gunicorn(app: str, port: int) -> list[str]:
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        *extra,
     ]
 
 
@@ -66,12 +67,22 @@ class Portal(_Server):
 
     name = "portal-gunicorn"
 
-    def __init__(self, deployment: Deployment) -> None:
+    def __init__(
+        self,
+        deployment: Deployment,
+        *,
+        app: str = "portal.wsgi",
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         super().__init__()
         self.deployment = deployment
+        self.app = app
+        self.extra_env = env or {}
+        self.args = args
 
     def command(self):
-        return _gunicorn("portal.wsgi", self.port), self.deployment.env
+        return _gunicorn(self.app, self.port, self.args), self.deployment.env | self.extra_env
 
 
 class Baseline(_Server):

@@ -12,14 +12,20 @@ import base64
 import hashlib
 import hmac
 import time
+from functools import lru_cache
 
 from django.conf import settings
 
 SALT = b"slides.tile-token.v1"
 
 
+@lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(SALT + secret.encode()).digest()
+
+
 def _signature(subject: str, expires: int) -> str:
-    key = hashlib.sha256(SALT + settings.SECRET_KEY.encode()).digest()
+    key = _key(settings.SECRET_KEY)
     digest = hmac.new(key, f"{subject}:{expires}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 

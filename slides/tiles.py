@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -24,6 +25,11 @@ from .slide_source import SlideSource, TileReadError, open_shared
 from .source_files import UNPACKED_DIR, SlideRejected, locate_slide
 
 INFO_CACHE_SECONDS = 30
+# A few seconds in this process before asking the shared cache again: a round trip to Redis
+# per unbuilt tile was most of a cold tile's time.
+LOCAL_INFO_SECONDS = 3.0
+LOCAL_INFO_MAX = 512
+_local_info: dict[str, tuple[float, TileInfo | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,18 @@ def _info_key(slide_uuid: str) -> str:
 
 def tile_info(slide_uuid: UUID | str) -> TileInfo | None:
     """Geometry of a viewable slide, or None. Cached; one query per slide on a miss."""
+    now = time.monotonic()
+    local = _local_info.get(str(slide_uuid))
+    if local is not None and local[0] > now:
+        return local[1]
+    info = _shared_tile_info(slide_uuid)
+    if len(_local_info) >= LOCAL_INFO_MAX:
+        _local_info.clear()
+    _local_info[str(slide_uuid)] = (now + LOCAL_INFO_SECONDS, info)
+    return info
+
+
+def _shared_tile_info(slide_uuid: UUID | str) -> TileInfo | None:
     key = _info_key(str(slide_uuid))
     info = cache.get(key)
     if info is not None:
@@ -79,6 +97,7 @@ def tile_info(slide_uuid: UUID | str) -> TileInfo | None:
 
 
 def forget_tile_info(slide_uuid: UUID | str) -> None:
+    _local_info.pop(str(slide_uuid), None)
     cache.delete(_info_key(str(slide_uuid)))
 
 
