@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379
+# One test database per checkout, so a developer's run and CI's never collide.
+TEST_DATABASE_NAME ?= test_portal_$(shell echo "$(CURDIR)" | md5sum | cut -c1-8)
 
 .PHONY: run test lint bench setup python-deps frontend system-test-deps services migrate seed worker clean
 
@@ -46,6 +48,7 @@ test: system-test-deps setup services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
 	  CACHE_URL=$(TEST_REDIS_URL)/13 PORTAL_DATA_DIR=$(CURDIR)/var/test DATABASE_CONN_MAX_AGE=0 \
+	  TEST_DATABASE_NAME=$(TEST_DATABASE_NAME) \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
