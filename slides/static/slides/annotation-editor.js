@@ -14,6 +14,13 @@
  * Saving: a new shape is POSTed at once; edits are PUT 500 ms after the last change, with the
  * version the server last returned. A 409 shows "Someone else changed this annotation…" with a
  * Reload button and never overwrites. element.dataset.annotationsSaved counts successful saves.
+ *
+ * Split by responsibility; load in this order (courses/_teaching_scripts.html):
+ *   annotation-editor-saving.js  creating, autosave, deleting, 409 conflicts, reload, status line
+ *   annotation-editor-form.js    the side panel: label/colour/note form, import and export
+ *   annotation-editor.js         this file: the Editor, its drawing tools, handles and dragging
+ * The first two hand their Editor methods over in window.PortalAnnotationEditorParts, which this
+ * file deletes once it has taken them: after loading, the window names are the same as before.
  */
 (function () {
   "use strict";
@@ -22,14 +29,13 @@
   var Shapes = window.PortalShapes;
   var Overlays = window.PortalOverlay;
   var Annotations = window.PortalAnnotations;
-  if (!Kit || !Shapes || !Overlays || !Annotations) {
-    if (window.console) window.console.error("annotation-editor.js needs annotations.js (and its helpers) first.");
+  var Parts = window.PortalAnnotationEditorParts;
+  if (!Kit || !Shapes || !Overlays || !Annotations || !Parts || !Parts.saving || !Parts.form) {
+    if (window.console) window.console.error("annotation-editor.js needs annotations.js (and its helpers), annotation-editor-saving.js and annotation-editor-form.js first.");
     return;
   }
-  var el = Kit.el;
   var svg = Kit.svg;
 
-  var SAVE_DELAY = 500;
   var MAX_VERTEX_HANDLES = 300;
   var DRAW_TOOLS = [
     ["point", "Point: click or tap to place"],
@@ -40,23 +46,6 @@
     ["polygon", "Polygon: click each corner, then click the first corner, double-click or press Enter"],
     ["freehand", "Freehand: drag around the area"],
   ];
-  var SWATCHES = [
-    ["#1f77b4", "Blue"],
-    ["#d62728", "Red"],
-    ["#2ca02c", "Green"],
-    ["#ff7f0e", "Orange"],
-    ["#9467bd", "Purple"],
-    ["#17becf", "Cyan"],
-    ["#ffd700", "Yellow"],
-    ["#111111", "Black"],
-  ];
-  var CONFLICT_TEXT = "Someone else changed this annotation. Reload to see their version.";
-
-  function detailUrlTemplate(element) {
-    if (element.dataset.annotationUrl) return element.dataset.annotationUrl;
-    var match = /^(.*\/)case-slides\/[^/]+\/annotations\/?$/.exec(element.dataset.annotationsUrl);
-    return (match ? match[1] : "/api/") + "annotations/{uuid}/";
-  }
 
   function Editor(ctx, layer) {
     var self = this;
@@ -64,13 +53,8 @@
     this.layer = layer;
     this.overlay = layer.overlay;
     this.element = ctx.element;
-    this.detailTemplate = detailUrlTemplate(ctx.element);
+    this.initSaving();
     this.colour = Annotations.DEFAULT_COLOUR;
-    this.saves = 0;
-    this.conflicted = false;
-    this.lastError = "";
-    this.inflight = 0;
-    this.element.dataset.annotationsSaved = "0";
 
     this.preview = svg("path", { class: "anno-preview" });
     this.overlay.image.appendChild(this.preview);
@@ -82,6 +66,7 @@
     });
 
     this.buildTools();
+    this.buildStatus();
     this.buildPanel();
     layer.on("select", function (item) {
       self.fillForm(item);
@@ -229,415 +214,6 @@
       tooSmall: function () {
         self.ctx.announce("That " + Annotations.kindName(kind) + " is too small; drag further to draw it.");
       },
-    });
-  };
-
-  /* Creating, saving, deleting ----------------------------------------------------------------- */
-
-  Editor.prototype.create = function (kind, shape) {
-    var geometry = Shapes.shapeToGeometry(shape, kind, this.ctx.size);
-    if (!geometry) {
-      this.ctx.announce("That " + Annotations.kindName(kind) + " is too small to keep. Draw it larger.", true);
-      return;
-    }
-    var item = this.layer.add({
-      uuid: null,
-      version: null,
-      kind: kind,
-      geometry: geometry,
-      label: "",
-      colour: this.colour,
-      note: "",
-    });
-    this.layer.select(item);
-    var name = Annotations.kindName(kind);
-    this.ctx.announce("Added " + (/^[aeiou]/.test(name) ? "an " : "a ") + name + ".");
-    this.persist(item);
-  };
-
-  Editor.prototype.detailUrl = function (item) {
-    return this.detailTemplate.replace("{uuid}", encodeURIComponent(item.uuid));
-  };
-
-  /** Save `item` in SAVE_DELAY ms unless it changes again first. */
-  Editor.prototype.scheduleSave = function (item) {
-    var self = this;
-    if (item.conflict || item.deleted) return;
-    clearTimeout(item.timer);
-    item.timer = setTimeout(function () {
-      item.timer = null;
-      self.persist(item);
-    }, SAVE_DELAY);
-    this.refreshStatus();
-  };
-
-  /** Send the item now (POST when new, PUT with its version otherwise); one request at a time. */
-  Editor.prototype.persist = function (item, keepalive) {
-    var self = this;
-    if (item.conflict || item.deleted) return;
-    if (item.inflight) {
-      item.dirty = true;
-      return;
-    }
-    clearTimeout(item.timer);
-    item.timer = null;
-    item.dirty = false;
-    item.inflight = true;
-    this.inflight++;
-    var body = {
-      geometry: item.geometry,
-      properties: { label: item.label, colour: item.colour, note: item.note, kind: item.kind },
-    };
-    var creating = !item.uuid;
-    var sent;
-    if (creating) {
-      sent = Kit.request("POST", this.layer.url, body, { keepalive: keepalive });
-    } else {
-      body.version = item.version;
-      sent = Kit.request("PUT", this.detailUrl(item), body, { keepalive: keepalive });
-    }
-    this.refreshStatus();
-    sent.then(function (response) {
-      item.inflight = false;
-      self.inflight--;
-      if (response.ok && response.data) {
-        var data = response.data;
-        item.uuid = data.uuid;
-        item.version = data.version;
-        var properties = data.properties || {};
-        if (!item.dirty && !item.timer && !item.dragging) {
-          // Take the server's normalised copy (rounded coordinates, trimmed label).
-          item.geometry = data.geometry || item.geometry;
-          if (typeof properties.label === "string" && document.activeElement !== self.form.label) item.label = properties.label;
-          if (!item.deleted) self.layer.draw(item);
-        }
-        item.saved = Annotations.snapshot({
-          geometry: data.geometry || item.geometry,
-          kind: properties.kind || item.kind,
-          label: properties.label !== undefined ? properties.label : item.label,
-          colour: properties.colour || item.colour,
-          note: properties.note !== undefined ? properties.note : item.note,
-        });
-        self.lastError = "";
-        self.countSave();
-        if (!item.deleted) self.layer.renderLegend();
-        if (item.pendingDelete) self.destroy(item);
-        else if (item.dirty) self.persist(item);
-      } else if (response.status === 409) {
-        self.conflict(item);
-      } else {
-        var reason = Kit.errorText(response);
-        self.lastError = reason;
-        if (creating) {
-          self.layer.remove(item);
-          item.deleted = true;
-          self.ctx.announce("The new " + Annotations.kindName(item.kind) + " was not saved: " + reason, true);
-        } else if (!item.deleted) {
-          self.revert(item);
-          self.ctx.announce("Your change was not saved: " + reason, true);
-        }
-      }
-      self.refreshStatus();
-    });
-  };
-
-  /** Back to what the server last confirmed. */
-  Editor.prototype.revert = function (item) {
-    var saved = item.saved;
-    if (!saved) return;
-    item.geometry = saved.geometry;
-    item.label = saved.label;
-    item.colour = saved.colour;
-    item.note = saved.note;
-    item.dirty = false;
-    this.layer.draw(item);
-    this.layer.renderLegend();
-    if (this.layer.selected === item) {
-      this.fillForm(item);
-      this.buildHandles();
-    }
-  };
-
-  Editor.prototype.remove = function (item) {
-    clearTimeout(item.timer);
-    item.timer = null;
-    item.deleted = true;
-    this.layer.remove(item);
-    this.ctx.announce("Deleted the " + Annotations.kindName(item.kind) + ".");
-    if (item.conflict) return;
-    if (item.inflight) item.pendingDelete = true;
-    else if (item.uuid) this.destroy(item);
-    this.refreshStatus();
-  };
-
-  Editor.prototype.destroy = function (item) {
-    var self = this;
-    item.pendingDelete = false;
-    item.inflight = true;
-    this.inflight++;
-    this.refreshStatus();
-    var url = this.detailUrl(item) + "?version=" + encodeURIComponent(item.version);
-    Kit.request("DELETE", url).then(function (response) {
-      item.inflight = false;
-      self.inflight--;
-      if (response.ok || response.status === 404) {
-        self.lastError = "";
-        self.countSave();
-      } else if (response.status === 409) {
-        self.conflict(item);
-      } else {
-        var reason = Kit.errorText(response);
-        self.lastError = reason;
-        // Put it back: it still exists on the server.
-        item.deleted = false;
-        self.layer.add(item);
-        self.ctx.announce("The annotation was not deleted: " + reason, true);
-      }
-      self.refreshStatus();
-    });
-  };
-
-  Editor.prototype.countSave = function () {
-    this.saves++;
-    this.element.dataset.annotationsSaved = String(this.saves);
-  };
-
-  Editor.prototype.conflict = function (item) {
-    var self = this;
-    item.conflict = true;
-    clearTimeout(item.timer);
-    item.timer = null;
-    if (this.conflicted) return;
-    this.conflicted = true;
-    this.removeBanner = this.ctx.banner(this.banners, CONFLICT_TEXT, "Reload", function () {
-      self.reload();
-    }, { "data-reload-annotations": true });
-    this.ctx.announce(CONFLICT_TEXT, true);
-  };
-
-  /** Drop local state and load the server's (after a conflict or an import). */
-  Editor.prototype.reload = function () {
-    var self = this;
-    this.layer.items.forEach(function (item) {
-      clearTimeout(item.timer);
-      item.timer = null;
-      item.deleted = true; // late answers for these must not touch the fresh list
-    });
-    this.conflicted = false;
-    if (this.removeBanner) this.removeBanner();
-    this.removeBanner = null;
-    this.lastError = "";
-    return this.layer.load().then(function (ok) {
-      self.refreshStatus();
-      if (ok) self.ctx.announce("Annotations reloaded.");
-    });
-  };
-
-  /** Send every waiting edit now (leaving the page, importing). */
-  Editor.prototype.flush = function (keepalive) {
-    var self = this;
-    this.layer.items.forEach(function (item) {
-      if (item.timer) self.persist(item, keepalive);
-    });
-  };
-
-  Editor.prototype.whenIdle = function () {
-    var self = this;
-    this.flush(false);
-    return new Promise(function (resolve) {
-      (function wait() {
-        if (self.inflight > 0) setTimeout(wait, 100);
-        else resolve();
-      })();
-    });
-  };
-
-  Editor.prototype.refreshStatus = function () {
-    var waiting = this.inflight > 0 || this.layer.items.some(function (item) {
-      return Boolean(item.timer);
-    });
-    var state;
-    var text;
-    if (this.conflicted) {
-      state = "error";
-      text = "Not saved: someone else changed an annotation.";
-    } else if (waiting) {
-      state = "saving";
-      text = "Saving…";
-    } else if (this.lastError) {
-      state = "error";
-      text = "Not saved: " + this.lastError;
-    } else {
-      state = "saved";
-      text = this.saves ? "All changes saved" : "Changes are saved as you make them";
-    }
-    if (this.status.dataset.state !== state || this.status.textContent !== text) {
-      this.status.dataset.state = state;
-      this.status.textContent = text;
-    }
-  };
-
-  /* The form -------------------------------------------------------------------------------------- */
-
-  Editor.prototype.buildPanel = function () {
-    var self = this;
-    var section = this.layer.section;
-    var id = this.ctx.id;
-    this.banners = el("div", { class: "slide-banners" });
-    this.status = el("p", { class: "slide-save-status", role: "status", "data-save-status": true });
-    section.insertBefore(this.status, section.children[1] || null);
-    section.insertBefore(this.banners, this.status);
-
-    var label = el("input", { type: "text", id: id + "-label", name: "label", maxlength: "200", autocomplete: "off" });
-    var note = el("textarea", { id: id + "-note", name: "note", rows: "4", maxlength: "5000" });
-    var custom = el("input", { type: "color", id: id + "-colour", name: "colour", "aria-label": "Other colour", title: "Other colour" });
-    var swatches = el("div", { class: "anno-swatches", role: "group", "aria-label": "Colour" });
-    SWATCHES.forEach(function (entry) {
-      var button = el("button", {
-        type: "button",
-        class: "anno-swatch-button",
-        "data-colour": entry[0],
-        "aria-label": entry[1],
-        title: entry[1],
-        "aria-pressed": "false",
-      });
-      button.style.setProperty("--swatch", entry[0]);
-      button.addEventListener("click", function () {
-        self.setColour(entry[0]);
-      });
-      swatches.appendChild(button);
-    });
-    swatches.appendChild(custom);
-    var remove = Kit.textButton("Delete annotation", { class: "button button--small button--danger", "data-annotation-delete": true }, "trash");
-    var heading = el("h3", { class: "anno-form__title" });
-    var fields = el("div", { class: "anno-form__fields" }, [
-      el("label", { for: label.id, text: "Label" }),
-      label,
-      el("span", { class: "anno-form__label", id: id + "-colour-label", text: "Colour" }),
-      swatches,
-      el("label", { for: note.id, text: "Note for learners" }),
-      note,
-      remove,
-    ]);
-    swatches.setAttribute("aria-labelledby", id + "-colour-label");
-    var hint = el("p", {
-      class: "anno-form__hint",
-      text: "Select an annotation to change its label, colour and note, or draw a new one with the tools on the slide.",
-    });
-    var form = el("form", { class: "anno-form", "data-annotation-form": true, "aria-label": "Selected annotation" }, [heading, fields]);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-    });
-    section.appendChild(hint);
-    section.appendChild(form);
-    this.form = { form: form, heading: heading, label: label, note: note, custom: custom, swatches: swatches, hint: hint };
-
-    label.addEventListener("input", function () {
-      var item = self.layer.selected;
-      if (!item) return;
-      item.label = label.value;
-      self.layer.draw(item);
-      self.layer.renderLegend();
-      heading.textContent = Annotations.itemTitle(item);
-      self.scheduleSave(item);
-    });
-    note.addEventListener("input", function () {
-      var item = self.layer.selected;
-      if (!item) return;
-      item.note = note.value;
-      self.scheduleSave(item);
-    });
-    custom.addEventListener("input", function () {
-      self.setColour(custom.value);
-    });
-    remove.addEventListener("click", function () {
-      if (self.layer.selected) self.remove(self.layer.selected);
-    });
-
-    var io = el("div", { class: "anno-io" });
-    if (this.element.dataset.exportUrl) {
-      io.appendChild(el("a", {
-        class: "button button--small",
-        href: this.element.dataset.exportUrl,
-        download: "",
-        "data-annotation-export": true,
-        text: "Export (QuPath GeoJSON)",
-      }));
-    }
-    if (this.element.dataset.importUrl) {
-      var file = el("input", {
-        type: "file",
-        id: id + "-import",
-        class: "anno-io__file",
-        accept: ".geojson,.json,application/geo+json,application/json",
-        "data-annotation-import": true,
-      });
-      // The input is visually hidden; its label is the button (and shows the focus ring).
-      io.appendChild(file);
-      io.appendChild(el("label", { class: "button button--small anno-io__import", for: file.id, text: "Import QuPath GeoJSON…" }));
-      file.addEventListener("change", function () {
-        if (file.files && file.files[0]) self.importFile(file.files[0]).then(function () {
-          file.value = "";
-        });
-      });
-    }
-    if (io.childNodes.length) section.appendChild(io);
-    this.fillForm(null);
-    this.refreshStatus();
-  };
-
-  Editor.prototype.fillForm = function (item) {
-    var form = this.form;
-    form.form.hidden = !item;
-    form.hint.hidden = Boolean(item);
-    if (!item) return;
-    form.heading.textContent = Annotations.itemTitle(item);
-    if (document.activeElement !== form.label) form.label.value = item.label;
-    if (document.activeElement !== form.note) form.note.value = item.note;
-    this.showColour(item.colour);
-  };
-
-  Editor.prototype.showColour = function (colour) {
-    this.form.custom.value = colour;
-    Array.prototype.forEach.call(this.form.swatches.querySelectorAll("[data-colour]"), function (button) {
-      button.setAttribute("aria-pressed", button.getAttribute("data-colour") === colour ? "true" : "false");
-    });
-  };
-
-  Editor.prototype.setColour = function (colour) {
-    colour = String(colour).toLowerCase();
-    this.colour = colour; // new shapes follow the last colour chosen
-    var item = this.layer.selected;
-    this.showColour(colour);
-    if (!item) return;
-    item.colour = colour;
-    this.layer.draw(item);
-    this.layer.renderLegend();
-    this.scheduleSave(item);
-  };
-
-  Editor.prototype.importFile = function (file) {
-    var self = this;
-    var url = this.element.dataset.importUrl;
-    this.ctx.announce("Importing " + file.name + "…");
-    return this.whenIdle().then(function () {
-      var data = new FormData();
-      data.append("file", file);
-      return Kit.request("POST", url, data);
-    }).then(function (response) {
-      if (!response.ok || !response.data) {
-        self.ctx.announce("The file was not imported: " + Kit.errorText(response), true);
-        return;
-      }
-      var added = response.data.added || 0;
-      var skipped = response.data.skipped || [];
-      var text = "Imported " + added + (added === 1 ? " annotation" : " annotations") + ".";
-      if (skipped.length) {
-        text += " Skipped " + skipped.length + ": " + skipped.slice(0, 3).join(" ") + (skipped.length > 3 ? " …" : "");
-      }
-      return self.reload().then(function () {
-        self.ctx.announce(text, skipped.length > 0);
-      });
     });
   };
 
@@ -791,6 +367,16 @@
       });
     });
   };
+
+  /* Saving and the side panel: annotation-editor-saving.js and annotation-editor-form.js ------- */
+
+  [Parts.saving, Parts.form].forEach(function (methods) {
+    Object.keys(methods).forEach(function (name) {
+      if (Editor.prototype[name]) throw new Error("annotation-editor: " + name + " is defined twice.");
+      Editor.prototype[name] = methods[name];
+    });
+  });
+  delete window.PortalAnnotationEditorParts;
 
   Kit.onViewer("annotation-editor", function (element) {
     if (!element.hasAttribute("data-annotate") || !element.dataset.annotationsUrl) return;
