@@ -1,6 +1,6 @@
 /*
- * The examiner's page for one answer (courses/mark_answer.html). Needs courses/attempt.js first,
- * which draws the trainee's answer and the reference on the slide.
+ * The examiner's page for one answer (courses/mark_answer.html). Needs courses/answer-layer.js
+ * and answer-viewer.js first, which draw the trainee's answer and the reference on the slide.
  *
  *   [data-mark-form]        the mark form; data-auto-score is the automatic score, if any
  *   [data-override-field]   the override reason: shown only while the mark differs from the

@@ -1,6 +1,7 @@
 /*
  * Drawing a question's reference (its answer key) on the question form
- * (courses/question_form.html). Needs courses/attempt.js (PortalAnswers) first.
+ * (courses/question_form.html). Needs courses/answer-layer.js and answer-tools.js
+ * (PortalAnswers) first.
  *
  * [data-reference-editor] with data-answer-type = point | outline | measure holds:
  *   [data-case-slide-input]      the case-slide <select> (or a hidden input when editing)
@@ -28,8 +29,8 @@
   var Answers = window.PortalAnswers;
   var Overlays = window.PortalOverlay;
   var Shapes = window.PortalShapes;
-  if (!Kit || !Answers || !Answers.layer || !Overlays || !Shapes) {
-    if (window.console) window.console.error("reference-editor.js needs courses/attempt.js and the slide tools first.");
+  if (!Kit || !Answers || !Answers.layer || !Answers.addTool || !Overlays || !Shapes) {
+    if (window.console) window.console.error("reference-editor.js needs courses/answer-layer.js, answer-tools.js and the slide tools first.");
     return;
   }
   var el = Kit.el;
