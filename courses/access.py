@@ -50,8 +50,7 @@ def get_module_for_manager(user, module_uuid: UUID | str) -> Module:
     )
 
 
-def get_case_for_user(user, case_uuid: UUID | str) -> Case:
-    courses = Course.objects.visible_to(user)
+def _case_among(courses, case_uuid) -> Case:
     return _one(
         Case.objects.filter(uuid=case_uuid, module__course__in=courses).select_related(
             "module__course"
@@ -60,34 +59,29 @@ def get_case_for_user(user, case_uuid: UUID | str) -> Case:
     )
 
 
+def get_case_for_user(user, case_uuid: UUID | str) -> Case:
+    return _case_among(Course.objects.visible_to(user), case_uuid)
+
+
 def get_case_for_manager(user, case_uuid: UUID | str) -> Case:
-    courses = Course.objects.managed_by(user)
+    return _case_among(Course.objects.managed_by(user), case_uuid)
+
+
+def _case_slide_among(courses, case_slide_uuid) -> CaseSlide:
     return _one(
-        Case.objects.filter(uuid=case_uuid, module__course__in=courses).select_related(
-            "module__course"
-        ),
-        "case",
+        CaseSlide.objects.filter(
+            uuid=case_slide_uuid, case__module__course__in=courses
+        ).select_related("slide", "case__module__course"),
+        "case slide",
     )
 
 
 def get_case_slide_for_user(user, case_slide_uuid: UUID | str) -> CaseSlide:
-    courses = Course.objects.visible_to(user)
-    return _one(
-        CaseSlide.objects.filter(
-            uuid=case_slide_uuid, case__module__course__in=courses
-        ).select_related("slide", "case__module__course"),
-        "case slide",
-    )
+    return _case_slide_among(Course.objects.visible_to(user), case_slide_uuid)
 
 
 def get_case_slide_for_manager(user, case_slide_uuid: UUID | str) -> CaseSlide:
-    courses = Course.objects.managed_by(user)
-    return _one(
-        CaseSlide.objects.filter(
-            uuid=case_slide_uuid, case__module__course__in=courses
-        ).select_related("slide", "case__module__course"),
-        "case slide",
-    )
+    return _case_slide_among(Course.objects.managed_by(user), case_slide_uuid)
 
 
 def get_annotation_for_manager(user, annotation_uuid: UUID | str) -> TeachingAnnotation:
