@@ -46,6 +46,10 @@ lint: python-deps
 test: system-test-deps setup services lint
 	node --test slides/static/slides/tests/
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+	# A run that was killed may have left its test database (and a connection) behind.
+	psql "$(TEST_DATABASE_URL)" -qAt -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+	  WHERE datname = '$(TEST_DATABASE_NAME)' AND pid <> pg_backend_pid()" >/dev/null
+	psql "$(TEST_DATABASE_URL)" -q -c 'DROP DATABASE IF EXISTS "$(TEST_DATABASE_NAME)"'
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
 	  CACHE_URL=$(TEST_REDIS_URL)/13 PORTAL_DATA_DIR=$(CURDIR)/var/test DATABASE_CONN_MAX_AGE=0 \
 	  TEST_DATABASE_NAME=$(TEST_DATABASE_NAME) \
