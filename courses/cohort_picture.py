@@ -39,14 +39,7 @@ def cohort_png(slide, reference: dict | None, answers: list[dict]) -> bytes:
     """PNG of the whole slide (from its pyramid) with the reference in green and every
     answer payload (points / geometry) in red."""
     geometry = DeepZoomGeometry(slide.width, slide.height, slide.tile_size)
-    level = max(
-        (
-            lvl
-            for lvl in range(geometry.level_count)
-            if max(geometry.level_dimensions(lvl)) <= MAX_SIDE
-        ),
-        default=0,
-    )
+    level = geometry.deepest_level_within(MAX_SIDE)
     width, height = geometry.level_dimensions(level)
     try:
         image = compose(str(slide.uuid), geometry, level, (0, 0, width, height))

@@ -76,15 +76,6 @@ class ListFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=Slide.Status.choices, required=False)
 
 
-def _library_slide(request, slide_uuid) -> Slide:
-    if not access.can_upload(request.user):
-        raise NotFound("No such slide.")
-    slide = Slide.objects.visible_to(request.user).filter(uuid=slide_uuid).first()
-    if slide is None:
-        raise NotFound("No such slide.")
-    return slide
-
-
 @extend_schema(
     methods=["GET"],
     parameters=[ListFilters],
@@ -142,7 +133,7 @@ def slide_list(request):
 @extend_schema(responses={200: SlideOutput, 404: OpenApiResponse(description="No such slide")})
 @api_view(["GET"])
 def slide_detail(request, slide_uuid):
-    slide = _library_slide(request, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     return Response(SlideOutput(slide, context={"request": request}).data)
 
 
@@ -157,7 +148,7 @@ def slide_detail(request, slide_uuid):
 )
 @api_view(["POST"])
 def slide_review(request, slide_uuid):
-    slide = _library_slide(request, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     if not access.can_review(request.user, slide):
         raise NotFound("No such slide.")
     data = ReviewInput(data=request.data)

@@ -42,6 +42,17 @@ class DeepZoomGeometry:
         factor = self.downsample(level)
         return math.ceil(self.width / factor), math.ceil(self.height / factor)
 
+    def deepest_level_within(self, size: int) -> int:
+        """The most detailed level whose longer side is at most `size` pixels."""
+        return max(
+            (
+                level
+                for level in range(self.level_count)
+                if max(self.level_dimensions(level)) <= size
+            ),
+            default=0,
+        )
+
     def tile_grid(self, level: int) -> tuple[int, int]:
         """(columns, rows) of tiles at `level`."""
         width, height = self.level_dimensions(level)

@@ -9,7 +9,6 @@ person can act on. Celery tasks in `tasks.py` are one-line wrappers around these
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import openslide
 from django.conf import settings
@@ -26,24 +25,13 @@ from .slide_source import (
     open_shared,
     without_paths,
 )
-from .source_files import UNPACKED_DIR, SlideRejected, locate_slide, prepare_source
+from .source_files import SlideRejected, openable, prepare_source
 
 logger = logging.getLogger(__name__)
 CRASHED_REASON = (
     "Processing was abandoned after {attempts} attempts that crashed the worker or ran out of "
     "time. The file is probably damaged."
 )
-
-
-def source_file(slide: Slide) -> Path:
-    return Path(settings.SLIDES["INCOMING_DIR"]) / slide.source_path
-
-
-def _resolved_source(slide: Slide) -> Path:
-    """The file OpenSlide opens: the original, or the slide inside an unpacked zip."""
-    original = source_file(slide)
-    unpacked = original.parent / UNPACKED_DIR
-    return locate_slide(unpacked) if unpacked.exists() else original
 
 
 def inspect(slide_id: int) -> None:
@@ -59,7 +47,7 @@ def inspect(slide_id: int) -> None:
     try:
         config = settings.SLIDES
         path = prepare_source(
-            source_file(slide),
+            storage.original_path(slide.source_path),
             max_members=config["MAX_ZIP_MEMBERS"],
             max_bytes=config["MAX_ZIP_BYTES"],
         )
@@ -107,7 +95,7 @@ def build(chunk_id: int) -> None:
     try:
         source = None
         if chunk.level == geometry.max_level:
-            source = open_shared(_resolved_source(slide))
+            source = open_shared(openable(storage.original_path(slide.source_path)))
         pyramid.build_band(
             source,
             geometry,

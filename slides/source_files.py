@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import stat
 import zipfile
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 SINGLE_FILE_EXTENSIONS = frozenset(
@@ -136,6 +137,19 @@ def locate_slide(folder: Path) -> Path:
     raise SlideRejected("The zip file holds several slide files; upload one at a time.")
 
 
+@lru_cache(maxsize=64)
+def _located(unpacked: str) -> Path:
+    return locate_slide(Path(unpacked))
+
+
+def openable(original: Path) -> Path:
+    """The path OpenSlide opens for a stored original that `prepare_source` has prepared: the
+    original itself, or the slide inside its unpacked zip (found once, then remembered, since
+    building and on-demand tiles ask for every tile)."""
+    unpacked = original.parent / UNPACKED_DIR
+    return _located(str(unpacked)) if unpacked.exists() else original
+
+
 def prepare_source(original: Path, *, max_members: int, max_bytes: int) -> Path:
     """The path OpenSlide should open for a stored original, unpacking a zip beside it."""
     if not zipfile.is_zipfile(original):
@@ -143,5 +157,6 @@ def prepare_source(original: Path, *, max_members: int, max_bytes: int) -> Path:
     unpacked = original.parent / UNPACKED_DIR
     if unpacked.exists():  # an earlier attempt died mid-way: start again
         shutil.rmtree(unpacked)
+        _located.cache_clear()
     extract_zip(original, unpacked, max_members=max_members, max_bytes=max_bytes)
     return locate_slide(unpacked)

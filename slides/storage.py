@@ -23,6 +23,11 @@ def incoming_dir(slide_uuid: UUID | str) -> Path:
     return Path(settings.SLIDES["INCOMING_DIR"]) / str(slide_uuid)
 
 
+def original_path(source_path: str) -> Path:
+    """The stored original behind `Slide.source_path` (relative to the incoming folder)."""
+    return Path(settings.SLIDES["INCOMING_DIR"]) / source_path
+
+
 def quarantine_dir(slide_uuid: UUID | str) -> Path:
     return Path(settings.SLIDES["QUARANTINE_DIR"]) / str(slide_uuid)
 

@@ -22,10 +22,7 @@ def thumbnail_jpeg(slide: Slide, size: int = THUMBNAIL_SIZE) -> bytes | None:
     if info is None:
         return None
     geometry = info.geometry
-    level = max(
-        (lvl for lvl in range(geometry.level_count) if max(geometry.level_dimensions(lvl)) <= size),
-        default=0,
-    )
+    level = geometry.deepest_level_within(size)
     width, height = geometry.level_dimensions(level)
     try:
         image = compose(str(slide.uuid), geometry, level, (0, 0, width, height))

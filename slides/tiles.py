@@ -12,7 +12,6 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from uuid import UUID
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from . import pyramid, storage
 from .deepzoom import DeepZoomGeometry
 from .models import Slide, SlideAlias
 from .slide_source import SlideSource, TileReadError, open_shared
-from .source_files import UNPACKED_DIR, SlideRejected, locate_slide
+from .source_files import SlideRejected, openable
 
 INFO_CACHE_SECONDS = 30
 # A few seconds in this process before asking the shared cache again: a round trip to Redis
@@ -124,11 +123,8 @@ def read_built_tile(
 def _source_for(info: TileInfo) -> SlideSource | None:
     if not info.source_path:
         return None
-    original = Path(settings.SLIDES["INCOMING_DIR"]) / info.source_path
     try:
-        unpacked = original.parent / UNPACKED_DIR
-        path = locate_slide(unpacked) if unpacked.exists() else original
-        return open_shared(path)
+        return open_shared(openable(storage.original_path(info.source_path)))
     except (OSError, SlideRejected):
         return None
 
