@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379
+# Two checkouts testing at once need their own broker and cache databases too.
+TEST_BROKER_DB ?= 14
+TEST_CACHE_DB ?= 13
 # One test database per checkout, so a developer's run and CI's never collide.
 TEST_DATABASE_NAME ?= test_portal_$(shell echo "$(CURDIR)" | md5sum | cut -c1-8)
 
@@ -50,8 +53,8 @@ test: system-test-deps setup services lint
 	psql "$(TEST_DATABASE_URL)" -qAt -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
 	  WHERE datname = '$(TEST_DATABASE_NAME)' AND pid <> pg_backend_pid()" >/dev/null
 	psql "$(TEST_DATABASE_URL)" -q -c 'DROP DATABASE IF EXISTS "$(TEST_DATABASE_NAME)"'
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
-	  CACHE_URL=$(TEST_REDIS_URL)/13 PORTAL_DATA_DIR=$(CURDIR)/var/test DATABASE_CONN_MAX_AGE=0 \
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/$(TEST_BROKER_DB) \
+	  CACHE_URL=$(TEST_REDIS_URL)/$(TEST_CACHE_DB) PORTAL_DATA_DIR=$(CURDIR)/var/test DATABASE_CONN_MAX_AGE=0 \
 	  TEST_DATABASE_NAME=$(TEST_DATABASE_NAME) \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
