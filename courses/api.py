@@ -19,7 +19,8 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from . import access, services
-from .models import Case, Course, Enrolment, EnrolmentRole, Module
+from .assessment.selectors import exam_lock
+from .models import Case, CaseSlide, Course, Enrolment, EnrolmentRole, Module
 
 CONFLICT = OpenApiResponse(description="Changed by someone else since it was loaded")
 NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see")
@@ -27,6 +28,16 @@ NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see")
 
 def _validation(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"detail": error.messages})
+
+
+def _teaching_for(request, case_slide_uuid) -> CaseSlide:
+    """The case slide whose teaching content (annotations, export, tour) is asked for: 404 if
+    it is not the person's to see, 403 with the reason while a live exam withholds it."""
+    case_slide = access.get_case_slide_for_user(request.user, case_slide_uuid)
+    lock = exam_lock(request.user).teaching(case_slide.case.module.course, case_slide.slide_id)
+    if lock is not None:
+        raise PermissionDenied(lock.sentence)
+    return case_slide
 
 
 # --- Output serializers ----------------------------------------------------------------------
@@ -246,7 +257,7 @@ def annotation_list(request, case_slide_uuid):
         except DjangoValidationError as error:
             raise _validation(error) from error
         return Response(AnnotationOutput(annotation).data, status=201)
-    case_slide = access.get_case_slide_for_user(request.user, case_slide_uuid)
+    case_slide = _teaching_for(request, case_slide_uuid)
     return Response(AnnotationOutput(case_slide.annotations.all(), many=True).data)
 
 
@@ -296,7 +307,7 @@ def annotation_detail(request, annotation_uuid):
 )
 @api_view(["GET"])
 def annotation_export(request, case_slide_uuid):
-    case_slide = access.get_case_slide_for_user(request.user, case_slide_uuid)
+    case_slide = _teaching_for(request, case_slide_uuid)
     response = Response(services.export_annotations(case_slide=case_slide))
     response["Content-Disposition"] = (
         f'attachment; filename="annotations-{case_slide.uuid}.geojson"'
@@ -372,5 +383,5 @@ def tour(request, case_slide_uuid):
         except DjangoValidationError as error:
             raise _validation(error) from error
         return Response(TourOutput(case_slide).data)
-    case_slide = access.get_case_slide_for_user(request.user, case_slide_uuid)
+    case_slide = _teaching_for(request, case_slide_uuid)
     return Response(TourOutput(case_slide).data)

@@ -102,7 +102,10 @@ def answer_save(request, attempt_uuid, question_uuid):
     responses={
         200: inline_serializer("CheckedAnswer", {"question": serializers.JSONField()}),
         400: OpenApiResponse(description="This quiz gives no feedback per question"),
-        403: CLOSED,
+        403: OpenApiResponse(
+            description="The attempt is submitted or its time is up, or a live exam on the "
+            "same slide withholds this question's feedback (`withheld`)"
+        ),
     },
     summary="Lock an answer and see its feedback (quizzes with feedback after each question)",
 )
@@ -113,6 +116,8 @@ def answer_check(request, attempt_uuid, question_uuid):
         attempts.check_answer(attempt=attempt, question_uuid=question_uuid, now=timezone.now())
     except attempts.AttemptClosed as closed:
         return Response({"detail": str(closed), "closed": True}, status=403)
+    except attempts.CheckWithheld as withheld:
+        return Response({"detail": str(withheld), "withheld": True}, status=403)
     except DjangoValidationError as error:
         raise ValidationError({"detail": error.messages}) from error
     question = next(q for q in attempt_questions(attempt) if q["uuid"] == str(question_uuid))

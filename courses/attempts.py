@@ -16,11 +16,16 @@ from django.db.models import F
 
 from . import marking
 from .answers import AnswerError, validate_payload
+from .assessment.selectors import exam_lock
 from .models import Answer, Attempt, Question, Quiz
 
 
 class AttemptClosed(Exception):
     """The attempt no longer takes answers (submitted, or its time is up)."""
+
+
+class CheckWithheld(Exception):
+    """Checking would show a reference that a live exam on the same slide withholds."""
 
 
 class StaleSave(Exception):
@@ -147,6 +152,9 @@ def check_answer(*, attempt: Attempt, question_uuid, now) -> tuple[Answer, objec
     if attempt.quiz.feedback_policy != Quiz.Feedback.AFTER_EACH:
         raise ValidationError("This quiz gives feedback only after submission.")
     question = _question(attempt, question_uuid)
+    lock = exam_lock(attempt.trainee, now).quiz(attempt.quiz)
+    if lock is not None:
+        raise CheckWithheld(lock.sentence)  # the answer stays open, to be checked later
     with transaction.atomic():
         answer, _ = Answer.objects.select_for_update().get_or_create(
             attempt=attempt, question=question

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
-from .models import CaseProgress, Course, Enrolment, EnrolmentRole
+from . import marking
+from .assessment.selectors import exam_lock
+from .models import Attempt, CaseProgress, Course, Enrolment, EnrolmentRole, Quiz
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,6 @@ class QuizCard:
 
 def quiz_cards(user, now) -> dict[str, list[QuizCard]]:
     """A trainee's quizzes grouped as upcoming, open and past, with released marks."""
-    from . import marking
-    from .models import Attempt, Quiz
-
     quizzes = list(
         Quiz.objects.filter(
             published=True,
@@ -77,17 +76,18 @@ def quiz_cards(user, now) -> dict[str, list[QuizCard]]:
     ):
         attempts.setdefault(attempt.quiz_id, []).append(attempt)
     groups: dict[str, list[QuizCard]] = {"upcoming": [], "open": [], "closed": []}
+    locks = exam_lock(user, now)
     for quiz in quizzes:
         if quiz.opens_at and now < quiz.opens_at:
             state = "upcoming"
-        elif quiz.closes_at and now >= quiz.closes_at:
+        elif not quiz.is_open(now):
             state = "closed"
         else:
             state = "open"
         mine = attempts.get(quiz.id, [])
         submitted = [a for a in mine if a.state == Attempt.State.SUBMITTED]
         score = None
-        if quiz.marks_released and submitted:
+        if quiz.marks_released and submitted and locks.quiz(quiz) is None:
             totals = []
             for attempt in submitted:
                 marks = [marking.current_mark(list(a.marks.all())) for a in attempt.answers.all()]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from . import scoring
-from .models import Answer, Attempt, Mark, Question, Quiz, ReferenceAnswer
+from .models import Answer, Attempt, Mark, Question, ReferenceAnswer
 
 
 class UnscorableError(Exception):
@@ -179,15 +179,3 @@ def update_reference(*, reference: ReferenceAnswer, **changes) -> ReferenceAnswe
     for answer in answers:
         auto_mark(answer)
     return reference
-
-
-def release_marks(*, quiz: Quiz, now) -> Quiz:
-    quiz.marks_released_at = now
-    quiz.save(update_fields=["marks_released_at", "updated_at"])
-    return quiz
-
-
-def withdraw_release(*, quiz: Quiz) -> Quiz:
-    quiz.marks_released_at = None
-    quiz.save(update_fields=["marks_released_at", "updated_at"])
-    return quiz

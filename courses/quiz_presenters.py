@@ -1,7 +1,9 @@
-"""What a trainee is shown of a quiz: the one place that decides, so reference data cannot leak.
+"""What a trainee is shown of a quiz: the one place that serialises it, so reference data
+cannot leak.
 
 Nothing here reads `Choice.is_correct`, `Choice.feedback` or `ReferenceAnswer` unless
-`feedback_visible` says the quiz's feedback policy allows it for that answer.
+`selectors.feedback_visible` says the quiz's feedback policy allows it for that answer and the
+exam lock (`selectors.exam_lock`) does not withhold the question while another exam is live.
 """
 
 from __future__ import annotations
@@ -10,22 +12,17 @@ from slides.models import SlideAlias
 from slides.views import viewer_context
 
 from . import marking
+from .assessment.selectors import ExamLock, exam_lock, feedback_visible
 from .models import Answer, Attempt, Question, Quiz
 from .quiz_authoring import alias_scope
 
 
-def feedback_visible(quiz: Quiz, attempt: Attempt, answer: Answer | None) -> bool:
-    """May the trainee see this answer's score, the correct answer and the reference?"""
-    if quiz.feedback_policy == Quiz.Feedback.ON_RELEASE:
-        return quiz.marks_released
-    if quiz.feedback_policy == Quiz.Feedback.AFTER_SUBMISSION:
-        return not attempt.is_open or quiz.marks_released
-    return (answer is not None and answer.checked_at is not None) or not attempt.is_open
-
-
-def question_viewer(quiz: Quiz, question: Question, number: int) -> dict | None:
+def question_viewer(
+    quiz: Quiz, question: Question, number: int, lock: ExamLock | None = None
+) -> dict | None:
     """The viewer for a spatial question: under the exam's alias, with a neutral title, starting
-    where the educator chose."""
+    where the educator chose (unless a live exam on the slide withholds that too: a starting
+    view may be centred on the answer)."""
     if question.case_slide is None:
         return None
     slide = question.case_slide.slide
@@ -36,7 +33,7 @@ def question_viewer(quiz: Quiz, question: Question, number: int) -> dict | None:
         if public_id is None:
             return None  # never fall back to the teaching id in an exam
     viewer = viewer_context(slide, public_id=public_id, title=f"Question {number}")
-    if viewer is not None and question.start_view_width:
+    if viewer is not None and question.start_view_width and lock is None:
         viewer["start"] = {
             "center_x": question.start_center_x,
             "center_y": question.start_center_y,
@@ -46,9 +43,15 @@ def question_viewer(quiz: Quiz, question: Question, number: int) -> dict | None:
 
 
 def question_for_trainee(
-    quiz: Quiz, attempt: Attempt, question: Question, answer: Answer | None, number: int
+    quiz: Quiz,
+    attempt: Attempt,
+    question: Question,
+    answer: Answer | None,
+    number: int,
+    lock: ExamLock | None = None,
 ) -> dict:
-    """A trainee-safe description of one question with their answer (and feedback if allowed)."""
+    """A trainee-safe description of one question with their answer, and feedback if the policy
+    allows it and no live exam (`lock`) withholds it."""
     item = {
         "uuid": str(question.uuid),
         "number": number,
@@ -57,14 +60,15 @@ def question_for_trainee(
         "prompt": question.prompt,
         "points": question.points,
         "choices": [{"key": c.key, "text": c.text} for c in question.choices.all()],
-        "viewer": question_viewer(quiz, question, number) if question.is_spatial else None,
+        "viewer": question_viewer(quiz, question, number, lock) if question.is_spatial else None,
         "payload": answer.payload if answer else {},
         "version": answer.version if answer else 0,
         "saved_at": answer.saved_at.isoformat() if answer and answer.saved_at else None,
         "checked": bool(answer and answer.checked_at),
         "feedback": None,
+        "withheld": lock.sentence if lock is not None else None,
     }
-    if answer is not None and feedback_visible(quiz, attempt, answer):
+    if answer is not None and lock is None and feedback_visible(quiz, attempt, answer):
         item["feedback"] = _feedback(question, answer)
     return item
 
@@ -98,8 +102,9 @@ def attempt_questions(attempt: Attempt) -> list[dict]:
         .prefetch_related("choices")
     }
     answers = {a.question_id: a for a in attempt.answers.prefetch_related("marks").all()}
+    lock = exam_lock(attempt.trainee).quiz(quiz)
     return [
-        question_for_trainee(quiz, attempt, questions[qid], answers.get(qid), number)
+        question_for_trainee(quiz, attempt, questions[qid], answers.get(qid), number, lock)
         for number, qid in enumerate(attempt.question_order, start=1)
         if qid in questions
     ]

@@ -19,6 +19,7 @@ from slides import geometry as geo
 from slides import qupath
 from slides.models import Slide
 
+from .assessment.selectors import exam_lock
 from .models import (
     Case,
     CaseProgress,
@@ -313,26 +314,11 @@ def record_opened(*, user, case: Case) -> CaseProgress:
     return progress
 
 
-def open_exam_blocks(case: Case, now=None) -> bool:
-    """Is an exam that shows one of this case's slides open now? Then its diagnosis stays
-    hidden whatever the case's own setting."""
-    from .models import Quiz
-
-    now = now or timezone.now()
-    exams = Quiz.objects.filter(
-        kind=Quiz.Kind.EXAM,
-        published=True,
-        questions__case_slide__slide__in=case.case_slides.values("slide"),
-    ).distinct()
-    return any(exam.is_open(now) for exam in exams)
-
-
-def diagnosis_available(case: Case, now=None) -> bool:
-    return case.reveal_allowed and not open_exam_blocks(case, now)
-
-
 def reveal_diagnosis(*, user, case: Case) -> CaseProgress:
-    if not diagnosis_available(case):
+    lock = exam_lock(user).case(case)
+    if lock is not None:
+        raise ValidationError(lock.sentence)
+    if not case.reveal_allowed:
         raise ValidationError("The diagnosis of this case cannot be revealed at the moment.")
     progress = record_opened(user=user, case=case)
     if progress.revealed_at is None:

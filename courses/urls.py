@@ -65,6 +65,7 @@ urlpatterns = [
         "questions/<uuid:question_uuid>/scoring/", quizzes.question_scoring, name="question-scoring"
     ),
     path("quizzes/<uuid:quiz_uuid>/release/", quizzes.quiz_release, name="quiz-release"),
+    path("quizzes/<uuid:quiz_uuid>/close/", quizzes.quiz_close, name="quiz-close"),
     path("quizzes/<uuid:quiz_uuid>/marking/", marking.marking_queue, name="marking"),
     path("answers/<int:answer_id>/mark/", marking.mark_answer, name="mark-answer"),
     path("quizzes/<uuid:quiz_uuid>/results/", results.results, name="results"),

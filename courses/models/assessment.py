@@ -17,6 +17,21 @@ from django.db.models import Q
 from .teaching import CaseSlide, Course
 
 
+class QuizQuerySet(models.QuerySet):
+    def open_at(self, now) -> QuizQuerySet:
+        """The quizzes `Quiz.is_open(now)` is true for, as a query (tested to agree)."""
+        return self.filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+            published=True,
+            closed_at__isnull=True,
+        )
+
+    def live_exams(self, now) -> QuizQuerySet:
+        """Exams running now: opened, not yet closed (by time or by hand), marks not released."""
+        return self.open_at(now).filter(kind=Quiz.Kind.EXAM, marks_released_at__isnull=True)
+
+
 class Quiz(models.Model):
     class Kind(models.TextChoices):
         PRACTICE = "practice", "Practice quiz"
@@ -44,8 +59,12 @@ class Quiz(models.Model):
     examiners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     published = models.BooleanField(default=False)
     marks_released_at = models.DateTimeField(null=True, blank=True)
+    # Closed by hand ("Close exam now") or by releasing an exam's marks; it never reopens.
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "opens_at", "title"]
@@ -75,9 +94,13 @@ class Quiz(models.Model):
     def is_open(self, now) -> bool:
         return (
             self.published
+            and self.closed_at is None
             and (self.opens_at is None or self.opens_at <= now)
             and (self.closes_at is None or now < self.closes_at)
         )
+
+    def is_live_exam(self, now) -> bool:
+        return self.is_exam and self.is_open(now) and not self.marks_released
 
 
 class Question(models.Model):

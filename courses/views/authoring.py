@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, services
+from ..assessment.selectors import exam_lock
 from ..forms import CaseForm, CaseSlideForm, MoveForm, OrderForm, StainForm, TitleForm
 from .courses import _error_messages
+from .study import case_slide_viewer
 
 
 def _back_to_course(course):
@@ -226,8 +228,6 @@ def case_slide_remove(request, case_slide_uuid):
 @login_required
 @require_http_methods(["GET"])
 def annotate(request, case_slide_uuid):
-    from .study import case_slide_viewer
-
     case_slide = access.get_case_slide_for_manager(request.user, case_slide_uuid)
     return render(
         request,
@@ -236,6 +236,6 @@ def annotate(request, case_slide_uuid):
             "case_slide": case_slide,
             "case": case_slide.case,
             "course": case_slide.case.module.course,
-            "viewer": case_slide_viewer(case_slide),
+            "viewer": case_slide_viewer(case_slide, exam_lock(request.user)),
         },
     )

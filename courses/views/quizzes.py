@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from slides.views import viewer_context
 
-from .. import access, marking, quiz_authoring
+from .. import access, quiz_authoring
+from ..assessment import services as assessment_services
 from ..models import CaseSlide, EnrolmentRole, Question, Quiz
 from ..quiz_forms import ExaminersForm, QuestionForm, QuizForm
 from .courses import _error_messages
@@ -91,6 +92,10 @@ def quiz_edit(request, quiz_uuid):
             "questions": quiz.questions.select_related("case_slide__case").order_by("position"),
             "question_types": Question.Type.choices,
             "attempt_count": quiz.attempts.count(),
+            "in_progress_count": quiz.attempts.filter(state="in_progress").count(),
+            "is_open": quiz.is_open(timezone.now()),
+            "now": timezone.now(),
+            "close_label": "Close exam now" if quiz.is_exam else "Close quiz now",
         },
     )
 
@@ -211,9 +216,19 @@ def question_scoring(request, question_uuid):
 def quiz_release(request, quiz_uuid):
     quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
     if request.POST.get("release") == "1":
-        marking.release_marks(quiz=quiz, now=timezone.now())
+        assessment_services.release_marks(quiz=quiz, now=timezone.now())
         messages.success(request, "Marks released: trainees can see them now.")
     else:
-        marking.withdraw_release(quiz=quiz)
+        assessment_services.withdraw_release(quiz=quiz)
         messages.success(request, "Release withdrawn.")
+    return redirect("courses:quiz-edit", quiz.uuid)
+
+
+@login_required
+@require_POST
+def quiz_close(request, quiz_uuid):
+    quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
+    submitted = assessment_services.close_quiz(quiz=quiz, now=timezone.now())
+    note = f" Attempts in progress submitted: {submitted}." if submitted else ""
+    messages.success(request, f"“{quiz.title}” is closed.{note}")
     return redirect("courses:quiz-edit", quiz.uuid)

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from slides.views import viewer_context
 
 from .. import access, services
+from ..assessment.selectors import LockedSlides, exam_lock
 from ..models import Case, CaseSlide, EnrolmentRole
 
 
-def case_slide_viewer(case_slide: CaseSlide) -> dict | None:
-    """The viewer island's data for one slide of a case, with its teaching extras."""
+def case_slide_viewer(case_slide: CaseSlide, locks: LockedSlides) -> dict | None:
+    """The viewer island's data for one slide of a case, with its teaching extras unless a
+    live exam withholds them from this person (then `withheld` says why)."""
     viewer = viewer_context(case_slide.slide, title=f"{case_slide.case.title} ({case_slide.stain})")
     if viewer is None:
         return None
@@ -27,12 +29,20 @@ def case_slide_viewer(case_slide: CaseSlide) -> dict | None:
         {
             "case_slide": str(key),
             "stain": case_slide.stain,
+            "mpp_x": case_slide.slide.mpp_x or "",
+            "mpp_y": case_slide.slide.mpp_y or "",
+        }
+    )
+    lock = locks.teaching(case_slide.case.module.course, case_slide.slide_id)
+    if lock is not None:
+        viewer["withheld"] = lock.sentence
+        return viewer
+    viewer.update(
+        {
             "annotations_url": reverse("api-annotation-list", args=[key]),
             "export_url": reverse("api-annotation-export", args=[key]),
             "import_url": reverse("api-annotation-import", args=[key]),
             "tour_url": reverse("api-tour", args=[key]),
-            "mpp_x": case_slide.slide.mpp_x or "",
-            "mpp_y": case_slide.slide.mpp_y or "",
         }
     )
     return viewer
@@ -57,11 +67,14 @@ def case_page(request, case_uuid):
     course = case.module.course
     role = access.role_in(request.user, course)
     progress = services.record_opened(user=request.user, case=case)
-    case_slides = list(case.case_slides.select_related("slide"))
-    slides = [(cs, case_slide_viewer(cs)) for cs in case_slides]
+    case_slides = list(case.case_slides.select_related("slide", "case__module__course"))
+    locks = exam_lock(request.user)
+    slides = [(cs, case_slide_viewer(cs, locks)) for cs in case_slides]
     previous, following = _neighbours(case)
-    # Staff see the answer key; trainees only after revealing (and while revealing is allowed).
-    available = services.diagnosis_available(case)
+    # Staff see the answer key; trainees only after revealing, and never while a live exam
+    # uses one of the case's slides.
+    lock = locks.case(case)
+    available = case.reveal_allowed and lock is None
     show_diagnosis = role in (EnrolmentRole.EDUCATOR, EnrolmentRole.EXAMINER) or bool(
         progress.revealed_at and available
     )
@@ -77,6 +90,7 @@ def case_page(request, case_uuid):
             "slides": slides,
             "show_diagnosis": show_diagnosis,
             "diagnosis_available": available,
+            "exam_lock": lock,
             "previous_case": previous,
             "next_case": following,
             "compare_pair": case_slides[:2] if len(case_slides) >= 2 else None,
@@ -109,12 +123,15 @@ def case_complete(request, case_uuid):
 @require_GET
 def case_compare(request, case_uuid):
     case = access.get_case_for_user(request.user, case_uuid)
-    case_slides = {str(cs.uuid): cs for cs in case.case_slides.select_related("slide")}
+    case_slides = {
+        str(cs.uuid): cs for cs in case.case_slides.select_related("slide", "case__module__course")
+    }
     if len(case_slides) < 2:
         raise Http404("This case has only one slide.")
     ordered = list(case_slides.values())
     left = case_slides.get(request.GET.get("left", ""), ordered[0])
     right = case_slides.get(request.GET.get("right", ""), ordered[1])
+    locks = exam_lock(request.user)
     return render(
         request,
         "courses/compare.html",
@@ -124,7 +141,7 @@ def case_compare(request, case_uuid):
             "case_slides": ordered,
             "left": left,
             "right": right,
-            "left_viewer": case_slide_viewer(left),
-            "right_viewer": case_slide_viewer(right),
+            "left_viewer": case_slide_viewer(left, locks),
+            "right_viewer": case_slide_viewer(right, locks),
         },
     )

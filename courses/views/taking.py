@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, attempts, marking
+from ..assessment.selectors import exam_lock, feedback_visible
 from ..models import Attempt, Quiz
-from ..quiz_presenters import attempt_questions, feedback_visible
+from ..quiz_presenters import attempt_questions
 
 
 def attempt_total(attempt: Attempt) -> tuple[float | None, float]:
@@ -34,9 +35,10 @@ def quiz_page(request, quiz_uuid):
     quiz = access.get_quiz_for_trainee(request.user, quiz_uuid)
     now = timezone.now()
     current = attempts.in_progress(quiz, request.user, now)
+    lock = exam_lock(request.user, now).quiz(quiz)
     history = []
     for attempt in Attempt.objects.filter(quiz=quiz, trainee=request.user).order_by("number"):
-        visible = feedback_visible(quiz, attempt, None) and not attempt.is_open
+        visible = feedback_visible(quiz, attempt, None) and not attempt.is_open and lock is None
         score, maximum = attempt_total(attempt) if visible else (None, None)
         history.append({"attempt": attempt, "score": score, "maximum": maximum, "visible": visible})
     used = len(history)
@@ -51,6 +53,7 @@ def quiz_page(request, quiz_uuid):
             "can_start": current is None and quiz.is_open(now) and used < quiz.attempts_allowed,
             "attempts_left": max(0, quiz.attempts_allowed - used),
             "now": now,
+            "exam_lock": lock,
         },
     )
 
@@ -107,7 +110,8 @@ def attempt_result(request, attempt_uuid):
     if attempt.is_open:
         return redirect("courses:attempt", attempt.uuid)
     quiz = attempt.quiz
-    visible = feedback_visible(quiz, attempt, None)
+    lock = exam_lock(request.user).quiz(quiz)
+    visible = feedback_visible(quiz, attempt, None) and lock is None
     score, maximum = attempt_total(attempt) if visible else (None, None)
     return render(
         request,
@@ -118,6 +122,7 @@ def attempt_result(request, attempt_uuid):
             "course": quiz.course,
             "questions": attempt_questions(attempt),
             "visible": visible,
+            "exam_lock": lock,
             "score": score,
             "maximum": maximum,
             "waiting_for_release": quiz.feedback_policy == Quiz.Feedback.ON_RELEASE

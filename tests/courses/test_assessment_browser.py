@@ -142,6 +142,7 @@ def test_author_answer_mark_release_and_see_the_result(
     assert mark.comment_x == pytest.approx(600, abs=10)
 
     teacher.goto(f"/quizzes/{quiz.uuid}/edit/")
+    teacher.click("summary:has-text('Release marks')")  # it asks first
     teacher.click("[data-release='1']")
     teacher.wait_for_load_state()
     quiz.refresh_from_db()

@@ -71,7 +71,7 @@ def test_an_open_attempt_reveals_no_reference_data(
 def test_feedback_arrives_only_when_the_policy_allows(
     client, trainee, quiz_factory, django_capture_on_commit_callbacks
 ):
-    from courses import marking
+    from courses.assessment import services as assessment_services
 
     quiz = quiz_factory(kind="exam", feedback_policy="on_release")
     client.force_login(trainee)
@@ -80,7 +80,7 @@ def test_feedback_arrives_only_when_the_policy_allows(
     result = client.get(reverse("courses:attempt-result", args=[attempt.uuid]))
     assert REFERENCE_CANARY.encode() not in result.content
     assert b"411.11" not in client.get(f"/api/attempts/{attempt.uuid}/").content
-    marking.release_marks(quiz=quiz, now=timezone.now())
+    assessment_services.release_marks(quiz=quiz, now=timezone.now())
     released = client.get(f"/api/attempts/{attempt.uuid}/").json()
     point = next(q for q in released["questions"] if q["type"] == "point")
     assert point["feedback"]["reference_geometry"]["geometries"][0]["coordinates"][0][0] == [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from courses import attempts, marking
+from courses.assessment import services as assessment_services
 
 from .conftest import TARGET
 
@@ -75,7 +76,7 @@ def test_blind_marking_hides_names_until_release(client, examiner, trainee, quiz
     )
     assert response.status_code == 302
     assert marking.current_mark(list(answer.marks.all())).score == 1
-    marking.release_marks(quiz=quiz, now=timezone.now())
+    assessment_services.release_marks(quiz=quiz, now=timezone.now())
     assert (
         trainee.display_name.encode()
         in client.get(reverse("courses:marking", args=[quiz.uuid])).content
@@ -87,7 +88,7 @@ def test_the_dashboard_shows_released_marks(client, trainee, quiz_factory):
     _submitted(quiz, trainee, {"single": {"choice": "a"}})
     client.force_login(trainee)
     assert b"marks not released yet" in client.get(reverse("home")).content
-    marking.release_marks(quiz=quiz, now=timezone.now())
+    assessment_services.release_marks(quiz=quiz, now=timezone.now())
     assert b"(released)" in client.get(reverse("home")).content
 
 

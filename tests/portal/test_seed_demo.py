@@ -33,3 +33,19 @@ def test_the_demo_is_complete_and_idempotent(db):
         "single", "point", "outline", "measure", "text"
     }  # fmt: skip
     assert exam.questions.get(type="measure").reference.value == 350
+
+
+def test_the_demo_exam_locks_only_what_it_asks_about(db):
+    """With the demo exam open, the demo trainee still studies the annotated H&E and uses the
+    practice quiz; the exam's immunostain and the case's diagnosis are withheld."""
+    from courses.assessment.selectors import exam_lock
+
+    call_command("seed_demo", stdout=io.StringIO())
+    trainee = User.objects.get(username="trainee")
+    locks = exam_lock(trainee)
+    case = Course.objects.get().modules.get(title="Breast").cases.get()
+    he, ihc = case.case_slides.get(stain="H&E"), case.case_slides.exclude(stain="H&E").get()
+    assert locks.teaching(case.module.course, he.slide_id) is None
+    assert locks.teaching(case.module.course, ihc.slide_id) is not None
+    assert "Exam: breast pathology" in locks.case(case).sentence
+    assert locks.quiz(Quiz.objects.get(kind="practice")) is None

@@ -1,0 +1,149 @@
+"""Reads about assessment that several pages share, each decided here once.
+
+The exam lock: while an exam is live (`Quiz.objects.live_exams`), every piece of teaching content
+about the slides it uses is withheld from the trainees of its course: teaching annotations, tours,
+case discussion and diagnosis, annotation exports, and the references, feedback, scores and
+`check` answers of every other quiz that uses those slides. Pages, the API and exports ask
+`exam_lock(user)` (its `teaching`, `case` or `quiz`); none of them re-derives the rule.
+Educators and examiners of the course are not affected. The lock follows the slide, not the
+case slide, so the same slide shown in another case or another course is withheld too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import formats, timezone
+
+from ..access import role_in
+from ..models import Answer, Attempt, Case, Course, EnrolmentRole, Question, Quiz
+
+
+@dataclass(frozen=True)
+class ExamLock:
+    """Why something is withheld: the live exams that use the slide, and when they end."""
+
+    exam_titles: tuple[str, ...]
+    until: datetime | None  # None: an exam without a closing time (closed by hand)
+
+    @property
+    def sentence(self) -> str:
+        names = " and ".join(f"“{title}”" for title in self.exam_titles)
+        noun = "exams" if len(self.exam_titles) > 1 else "exam"
+        verb = "are" if len(self.exam_titles) > 1 else "is"
+        if self.until is None:
+            when = f"back when the {noun} {'close' if len(self.exam_titles) > 1 else 'closes'}"
+        else:
+            local = timezone.localtime(self.until)
+            when = f"back after {formats.date_format(local, 'j F Y, H:i')}"
+        return f"Hidden while the {noun} {names} {verb} open; {when}."
+
+
+@dataclass(frozen=True)
+class _LiveExam:
+    quiz_id: int
+    title: str
+    closes_at: datetime | None
+
+
+def _locking_exams(user, now) -> dict[int, list[_LiveExam]]:
+    """slide id → the live exams using it, among the courses this person takes as a trainee."""
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        Question.objects.filter(
+            case_slide__isnull=False,
+            quiz__in=Quiz.objects.live_exams(now).filter(
+                course__enrolments__user=user, course__enrolments__role=EnrolmentRole.TRAINEE
+            ),
+        )
+        .values_list("case_slide__slide_id", "quiz_id", "quiz__title", "quiz__closes_at")
+        .distinct()
+    )
+    locks: dict[int, list[_LiveExam]] = {}
+    for slide_id, quiz_id, title, closes_at in rows:
+        exams = locks.setdefault(slide_id, [])
+        if all(exam.quiz_id != quiz_id for exam in exams):
+            exams.append(_LiveExam(quiz_id, title, closes_at))
+    return locks
+
+
+def _lock_from(exams: Iterable[_LiveExam]) -> ExamLock | None:
+    exams = sorted({exam.quiz_id: exam for exam in exams}.values(), key=lambda e: e.title)
+    if not exams:
+        return None
+    ends = [exam.closes_at for exam in exams]
+    until = None if any(end is None for end in ends) else max(ends)
+    return ExamLock(tuple(exam.title for exam in exams), until)
+
+
+def _is_trainee_in(user, course: Course) -> bool:
+    return role_in(user, course) == EnrolmentRole.TRAINEE
+
+
+class LockedSlides:
+    """The exam lock for one person at one moment: ask it about slides, cases and quizzes.
+
+    Built once per request (one query; none more while no exam is live), so a page with many
+    slides or questions asks cheaply.
+    """
+
+    def __init__(self, user, now=None):
+        self.user = user
+        self.now = now or timezone.now()
+        self._exams = _locking_exams(user, self.now)
+        self._quiz_slides: dict[int, list[int]] = {}
+
+    def slides(self, *slide_ids: int, excluding_quiz_id: int | None = None) -> ExamLock | None:
+        """The lock on any of these slides (from exams other than that quiz), or None."""
+        return _lock_from(
+            exam
+            for slide_id in slide_ids
+            for exam in self._exams.get(slide_id, ())
+            if exam.quiz_id != excluding_quiz_id
+        )
+
+    def teaching(self, course: Course, *slide_ids: int) -> ExamLock | None:
+        """Teaching content about these slides in `course`: withheld from its trainees only."""
+        if not self._exams or not _is_trainee_in(self.user, course):
+            return None
+        return self.slides(*slide_ids)
+
+    def case(self, case: Case) -> ExamLock | None:
+        """A case's diagnosis and discussion, withheld if any of its slides is locked."""
+        if not self._exams:
+            return None
+        slide_ids = list(case.case_slides.values_list("slide_id", flat=True))
+        return self.teaching(case.module.course, *slide_ids)
+
+    def quiz(self, quiz: Quiz) -> ExamLock | None:
+        """The lock on a quiz that uses a slide of another live exam: then its references,
+        feedback, scores, totals and `check` answers are all withheld (a choice question
+        without a slide may still give the exam away; totals add the locked scores)."""
+        if not self._exams:
+            return None
+        if quiz.pk not in self._quiz_slides:
+            self._quiz_slides[quiz.pk] = list(
+                quiz.questions.filter(case_slide__isnull=False).values_list(
+                    "case_slide__slide_id", flat=True
+                )
+            )
+        return self.slides(*self._quiz_slides[quiz.pk], excluding_quiz_id=quiz.pk)
+
+
+def feedback_visible(quiz: Quiz, attempt: Attempt, answer: Answer | None) -> bool:
+    """Does the quiz's feedback policy let the trainee see this answer's score, the correct
+    answer and the reference (`answer` None: the attempt as a whole)? The exam lock is asked
+    separately (`LockedSlides.quiz`), because it depends on other quizzes."""
+    if quiz.feedback_policy == Quiz.Feedback.ON_RELEASE:
+        return quiz.marks_released
+    if quiz.feedback_policy == Quiz.Feedback.AFTER_SUBMISSION:
+        return not attempt.is_open or quiz.marks_released
+    return (answer is not None and answer.checked_at is not None) or not attempt.is_open
+
+
+def exam_lock(user, now=None) -> LockedSlides:
+    """The exam lock for this person now (see the module docstring)."""
+    return LockedSlides(user, now)
