@@ -12,6 +12,8 @@ from uuid import UUID
 from django.db.models import Q
 from django.http import Http404
 
+from slides.models import Slide, SlideAlias
+
 from .models import (
     Answer,
     Attempt,
@@ -25,6 +27,7 @@ from .models import (
     Quiz,
     TeachingAnnotation,
 )
+from .quiz_authoring import alias_scope
 
 
 def _one(queryset, what: str):
@@ -169,3 +172,46 @@ def get_question_for_manager(user, question_uuid: UUID | str) -> Question:
         ),
         "question",
     )
+
+
+# --- Tiles -----------------------------------------------------------------------------------
+
+
+def slide_for_tiles(user, public_id: UUID | str) -> Slide | None:
+    """The slide shown as `public_id` (a slide's uuid, or an exam's alias of it) if this person
+    may view its tiles right now, else None: the one rule for renewing tile tokens.
+
+    Under its own uuid: whoever `Slide.objects.visible_to` lets open it (library educators,
+    members of a course visible to them with a case showing it), and the markers of a quiz
+    asking about it. Under an exam's alias: the exam's trainees who have an attempt and are
+    still enrolled as trainees, its examiners and its course's educators."""
+    if not user.is_authenticated:
+        return None
+    marked = Question.objects.filter(quiz__in=markable_quizzes(user))
+    slide = (
+        Slide.objects.visible_to(user).filter(uuid=public_id).first()
+        or Slide.objects.filter(uuid=public_id, pk__in=marked.values("case_slide__slide")).first()
+    )
+    if slide is None:
+        alias = SlideAlias.objects.select_related("slide").filter(alias=public_id).first()
+        if alias is None:
+            return None
+        try:  # the scope is `alias_scope(quiz)`: "quiz:<uuid>"
+            quiz_uuid = UUID(alias.scope.partition(":")[2])
+        except ValueError:
+            return None
+        taking = Quiz.objects.filter(
+            course__in=Course.objects.visible_to(user).filter(
+                enrolments__user=user, enrolments__role=EnrolmentRole.TRAINEE
+            ),
+            attempts__trainee=user,
+        )
+        quiz = Quiz.objects.filter(
+            Q(pk__in=markable_quizzes(user).values("pk")) | Q(pk__in=taking.values("pk")),
+            uuid=quiz_uuid,
+            questions__case_slide__slide=alias.slide,
+        ).first()
+        if quiz is None or alias_scope(quiz) != alias.scope:
+            return None
+        slide = alias.slide
+    return slide if slide.is_viewable else None

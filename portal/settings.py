@@ -146,8 +146,9 @@ SLIDES = {
     "JPEG_QUALITY": 85,
     "TILES_PER_CHUNK": int(os.environ.get("SLIDES_TILES_PER_CHUNK", "512")),
     "MAX_TASK_ATTEMPTS": 3,
-    # Tile URLs carry an HMAC token valid for at least this long.
-    "TILE_TOKEN_SECONDS": int(os.environ.get("SLIDES_TILE_TOKEN_SECONDS", str(6 * 3600))),
+    # Longest life of a tile URL's HMAC token (at most 3600; slides/tile_tokens.py refuses more
+    # at start): how long tile access can outlive a removed enrolment. Viewers renew it.
+    "TILE_TOKEN_SECONDS": int(os.environ.get("SLIDES_TILE_TOKEN_SECONDS", "3600")),
 }
 
 # --- Celery -------------------------------------------------------------------------------

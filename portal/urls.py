@@ -3,12 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import tile_renewal, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "slides/tiles/renew/<uuid:slide_uuid>/",
+        tile_renewal.renew_tile_token,
+        name="tile-token-renewal",
+    ),
     path("slides/", include("slides.urls")),
     path("api/", include("slides.api_urls")),
     path("api/", include("courses.api_urls")),

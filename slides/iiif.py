@@ -3,6 +3,12 @@
 Supports compliance level 2: regions full/square/x,y,w,h/pct:, sizes max/w,/,h/pct:n/w,h/!w,h
 (with ^ for upscaling), rotation by multiples of 90 with mirroring, qualities default/color/gray/
 bitonal, formats jpg/png/webp. Syntax errors raise `IIIFError` (an HTTP 400).
+
+Every image is rendered on demand from a token anyone holding it may use, so the output size is
+capped and the cap is declared in info.json (`maxWidth`, `maxHeight`, `maxArea`). As the Image API
+3.0 (section 4.2) prescribes: `max` and `!w,h` shrink to fit the cap (and, without `^`, the
+region), `^max` scales up to the cap, and any other size beyond the cap, or beyond the region
+without `^`, is a 400 Bad Request.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from dataclasses import dataclass
 CONTEXT = "http://iiif.io/api/image/3/context.json"
 QUALITIES = ("default", "color", "gray", "bitonal")
 FORMATS = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-MAX_WIDTH = 8192
-MAX_HEIGHT = 8192
-MAX_AREA = 8192 * 8192
+# 4096 px a side (16.8 Mpx, ~50 MB of RGB to compose) is more than any screen shows at once yet
+# keeps one request's memory and CPU small enough that a token holder cannot tie up a web node.
+MAX_WIDTH = 4096
+MAX_HEIGHT = 4096
+MAX_AREA = 4096 * 4096
 _NUMBER = r"\d+(?:\.\d+)?"
 _PX_REGION = re.compile(r"^(\d+),(\d+),(\d+),(\d+)$")
 _PCT_REGION = re.compile(rf"^pct:({_NUMBER}),({_NUMBER}),({_NUMBER}),({_NUMBER})$")
@@ -69,14 +77,31 @@ def parse_region(text: str, width: int, height: int) -> tuple[int, int, int, int
     return x, y, min(w, width - x), min(h, height - y)
 
 
+def _within_limits(w: int, h: int) -> bool:
+    return w <= MAX_WIDTH and h <= MAX_HEIGHT and w * h <= MAX_AREA
+
+
+def _fitted(region_w: int, region_h: int, scale: float, upscale: bool) -> tuple[int, int]:
+    """The region at `scale`, shrunk where needed to the server's limits and, without `^`, to
+    the region itself: what `max` and `!w,h` ask for."""
+    largest = min(
+        MAX_WIDTH / region_w, MAX_HEIGHT / region_h, math.sqrt(MAX_AREA / (region_w * region_h))
+    )
+    if not upscale:
+        largest = min(largest, 1.0)
+    if scale <= largest:
+        w, h = _round(region_w * scale), _round(region_h * scale)
+        if _within_limits(w, h) and (upscale or (w <= region_w and h <= region_h)):
+            return max(1, w), max(1, h)
+    # Rounding down at the limit keeps the result inside it.
+    return max(1, math.floor(region_w * largest)), max(1, math.floor(region_h * largest))
+
+
 def parse_size(text: str, region_w: int, region_h: int) -> tuple[int, int]:
     upscale = text.startswith("^")
     body = text[1:] if upscale else text
     if body == "max":
-        scale = min(1.0, MAX_WIDTH / region_w, MAX_HEIGHT / region_h)
-        scale = min(scale, math.sqrt(MAX_AREA / (region_w * region_h)))
-        w, h = max(1, int(region_w * scale)), max(1, int(region_h * scale))
-        return w, h
+        return _fitted(region_w, region_h, math.inf if upscale else 1.0, upscale)
     if match := _PCT_SIZE.match(body):
         pct = float(match.group(1))
         if pct <= 0 or (pct > 100 and not upscale):
@@ -92,7 +117,7 @@ def parse_size(text: str, region_w: int, region_h: int) -> tuple[int, int]:
             if not (w_text and h_text):
                 raise IIIFError("!w,h needs both dimensions")
             scale = min(int(w_text) / region_w, int(h_text) / region_h)
-            w, h = _round(region_w * scale), _round(region_h * scale)
+            w, h = _fitted(region_w, region_h, scale, upscale)
         elif w_text and h_text:
             w, h = int(w_text), int(h_text)
         elif w_text:
@@ -107,8 +132,11 @@ def parse_size(text: str, region_w: int, region_h: int) -> tuple[int, int]:
         raise IIIFError("size must be at least one pixel")
     if not upscale and (w > region_w or h > region_h):
         raise IIIFError("size is larger than the region; use ^ to ask for upscaling")
-    if w > MAX_WIDTH or h > MAX_HEIGHT or w * h > MAX_AREA:
-        raise IIIFError("size is larger than this server delivers")
+    if not _within_limits(w, h):
+        raise IIIFError(
+            f"size is larger than this server delivers (maxWidth {MAX_WIDTH}, maxHeight "
+            f"{MAX_HEIGHT}, maxArea {MAX_AREA})"
+        )
     return w, h
 
 

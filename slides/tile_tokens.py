@@ -2,8 +2,15 @@
 
 A page that shows a slide checks access once, then puts `tiles/<token>/...` in the viewer's URLs.
 The token binds the slide's public id and an expiry; the tile view checks only the HMAC and the
-clock. Expiries are rounded up to a fixed grid so every page load in the same window produces the
-same URL, which keeps the browser's tile cache warm.
+clock. Because nothing is looked up per tile, a token is the only thing that ends access: its
+lifetime is capped (`SLIDES["TILE_TOKEN_SECONDS"]`, at most `MAX_LIFETIME_SECONDS`), and the
+viewer asks for a fresh one (re-checking access) while its page stays open. Someone removed from
+a course therefore loses tile access within one cap.
+
+Expiries are rounded up to a grid of half the cap, so every page load in the same half-window
+produces the same URL (the browser's tile cache stays warm) while no token outlives the cap. A
+token whose expiry lies further ahead than the cap allows is refused even when correctly signed:
+only a leaked or forged key could have made it.
 """
 
 from __future__ import annotations
@@ -15,8 +22,13 @@ import time
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 SALT = b"slides.tile-token.v1"
+MAX_LIFETIME_SECONDS = 3600
+# Web nodes' clocks differ a little; a token made on a node whose clock runs ahead must still
+# pass on the others. NTP keeps real skew far below this.
+CLOCK_SKEW_SECONDS = 60
 
 
 @lru_cache(maxsize=4)
@@ -30,21 +42,43 @@ def _signature(subject: str, expires: int) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
-def make_token(subject: str, *, now: float | None = None, lifetime: int | None = None) -> str:
-    """A token for `subject` (a slide's public id) valid for at least `lifetime` seconds."""
-    lifetime = lifetime or settings.SLIDES["TILE_TOKEN_SECONDS"]
+def lifetime_cap() -> int:
+    """The configured longest lifetime of a token, in seconds; refuses settings that would
+    let a removed trainee keep tile access for longer than `MAX_LIFETIME_SECONDS`."""
+    cap = settings.SLIDES["TILE_TOKEN_SECONDS"]
+    if not isinstance(cap, int) or not 2 <= cap <= MAX_LIFETIME_SECONDS:
+        raise ImproperlyConfigured(
+            f"SLIDES_TILE_TOKEN_SECONDS must be a whole number of seconds from 2 to "
+            f"{MAX_LIFETIME_SECONDS} (it caps how long tile access outlives a removed "
+            f"enrolment); it is {cap!r}."
+        )
+    return cap
+
+
+def make_token(subject: str, *, now: float | None = None) -> str:
+    """A token for `subject` (a slide's public id) that expires between half a cap and one
+    cap from `now`."""
+    cap = lifetime_cap()
+    grid = cap // 2
     now = time.time() if now is None else now
-    expires = (int(now) // lifetime + 2) * lifetime
+    expires = (int(now) // grid + 2) * grid  # in (now + grid, now + 2 * grid], 2 * grid <= cap
     return f"{expires:x}-{_signature(subject, expires)}"
 
 
-def token_is_valid(subject: str, token: str, *, now: float | None = None) -> bool:
-    expires_hex, _, signature = token.partition("-")
+def expires_at(token: str) -> int | None:
+    """The expiry written in a token (seconds since the epoch), unverified; None if unreadable."""
+    expires_hex, _, _ = token.partition("-")
     try:
-        expires = int(expires_hex, 16)
+        return int(expires_hex, 16)
     except ValueError:
+        return None
+
+
+def token_is_valid(subject: str, token: str, *, now: float | None = None) -> bool:
+    expires = expires_at(token)
+    if expires is None:
         return False
     now = time.time() if now is None else now
-    if expires < now:
+    if expires < now or expires > now + lifetime_cap() + CLOCK_SKEW_SECONDS:
         return False
-    return hmac.compare_digest(signature, _signature(subject, expires))
+    return hmac.compare_digest(token.partition("-")[2], _signature(subject, expires))

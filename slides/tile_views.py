@@ -17,7 +17,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from PIL import Image, ImageOps
 
 from . import iiif, regions
@@ -35,14 +35,24 @@ def _authorised(token: str, slide_uuid) -> str:
     return subject
 
 
-def _tile_response(request, tile: Tile) -> HttpResponse:
-    if tile.etag and request.headers.get("If-None-Match") == tile.etag:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(tile.data, content_type="image/jpeg")
+def tile_headers(tile: Tile, *, not_modified: bool) -> list[tuple[str, str]]:
+    """This view's own headers for a tile (middleware adds more); the fast lane sends the same."""
+    headers = [] if not_modified else [("Content-Type", "image/jpeg")]
     if tile.etag:
-        response["ETag"] = tile.etag
-    response["Cache-Control"] = IMMUTABLE if tile.built else RENDERED
+        headers.append(("ETag", tile.etag))
+    headers.append(("Cache-Control", IMMUTABLE if tile.built else RENDERED))
+    return headers
+
+
+def is_not_modified(if_none_match: str | None, tile: Tile) -> bool:
+    return bool(tile.etag) and if_none_match == tile.etag
+
+
+def _tile_response(request, tile: Tile) -> HttpResponse:
+    not_modified = is_not_modified(request.headers.get("If-None-Match"), tile)
+    response = HttpResponseNotModified() if not_modified else HttpResponse(tile.data)
+    for name, value in tile_headers(tile, not_modified=not_modified):
+        response[name] = value
     return response
 
 
@@ -57,7 +67,7 @@ def dzi(request, token, slide_uuid):
     return response
 
 
-@require_GET
+@require_safe  # HEAD too, as the fast lane answers it
 def deepzoom_tile(request, token, slide_uuid, level, col, row):
     subject = _authorised(token, slide_uuid)
     tile = get_tile(subject, level, col, row)

@@ -4,17 +4,24 @@ Tile requests are most of a viewer's traffic and are authorised by their URL tok
 session, no database), so for a tile that is already on disk Django's middleware, URL resolver
 and signals are pure overhead: about 85% of a warm tile's server time when measured. This WSGI
 wrapper answers exactly those requests (GET/HEAD, valid token, tile file present) with the same
-bytes and headers as `tile_views.deepzoom_tile`, and hands everything else, including tiles
-still to be rendered from the original and every error, to Django unchanged.
+bytes and headers as `tile_views.deepzoom_tile` behind Django's middleware: the view's own
+headers come from `tile_views.tile_headers`, the middleware's (security headers, HSTS...) are
+learnt from the middleware itself (`middleware_headers`). Everything else, including tiles still
+to be rendered from the original, disallowed hosts, requests the middleware would redirect, and
+every error, goes to Django unchanged.
 """
 
 from __future__ import annotations
 
 import re
 
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+
+from .middleware_headers import middleware_headers
 from .tile_tokens import token_is_valid
-from .tile_views import IMMUTABLE
-from .tiles import read_built_tile
+from .tile_views import is_not_modified, tile_headers
+from .tiles import Tile, read_built_tile
 
 TILE_PATH = re.compile(
     r"^/slides/tiles/(?P<token>[0-9a-f]{1,16}-[A-Za-z0-9_-]{24})/"
@@ -35,15 +42,25 @@ class BuiltTileFastLane:
                     match["uuid"], int(match["level"]), int(match["col"]), int(match["row"])
                 )
                 if tile is not None:
-                    return self._respond(environ, start_response, tile)
+                    served = self._respond(environ, start_response, tile)
+                    if served is not None:
+                        return served
         return self.django_app(environ, start_response)
 
     @staticmethod
-    def _respond(environ, start_response, tile):
-        headers = [("Cache-Control", IMMUTABLE), ("ETag", tile.etag)]
-        if environ.get("HTTP_IF_NONE_MATCH") == tile.etag:
-            start_response("304 Not Modified", headers)
-            return [b""]
-        headers += [("Content-Type", "image/jpeg"), ("Content-Length", str(len(tile.data)))]
-        start_response("200 OK", headers)
-        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else tile.data]
+    def _respond(environ, start_response, tile: Tile) -> list[bytes] | None:
+        try:
+            added = middleware_headers(
+                WSGIRequest(environ), lambda: tile_headers(tile, not_modified=False)
+            )
+        except DisallowedHost:
+            added = None  # Django answers it with its 400
+        if added is None:
+            return None
+        not_modified = is_not_modified(environ.get("HTTP_IF_NONE_MATCH"), tile)
+        body = b"" if not_modified else tile.data
+        headers = tile_headers(tile, not_modified=not_modified) + list(added.added)
+        if added.sets_content_length:
+            headers.append(("Content-Length", str(len(body))))
+        start_response("304 Not Modified" if not_modified else "200 OK", headers)
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]

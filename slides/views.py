@@ -29,6 +29,8 @@ def viewer_context(slide: Slide, *, public_id=None, title: str | None = None) ->
     token = make_token(str(public_id))
     return {
         "dzi_url": reverse("slides:dzi", args=[token, public_id]),
+        # The viewer renews its token here while the page stays open (portal/tile_renewal.py).
+        "renew_url": reverse("tile-token-renewal", args=[public_id]),
         "width": slide.width,
         "height": slide.height,
         "mpp": slide.mpp or "",

@@ -77,3 +77,68 @@ def test_info_document_lists_tiles_and_scale_factors():
     doc = iiif.info_document("https://x/iiif/t/abc", W, H, 256, 12)
     assert doc["type"] == "ImageService3" and doc["profile"] == "level2"
     assert doc["tiles"] == [{"width": 256, "scaleFactors": [2**i for i in range(12)]}]
+
+
+# --- Server limits (Image API 3.0, section 4.2) ----------------------------------------------
+
+BIG_W, BIG_H = 100_000, 50_000  # a gigapixel slide, far larger than the limits
+
+
+def parse_big(region="full", size="max"):
+    return iiif.parse_request(region, size, "0", "default", "jpg", BIG_W, BIG_H)
+
+
+def test_info_json_declares_the_limits_it_enforces():
+    document = iiif.info_document("https://x/iiif/t/id", BIG_W, BIG_H, 256, 18)
+    assert (document["maxWidth"], document["maxHeight"]) == (iiif.MAX_WIDTH, iiif.MAX_HEIGHT)
+    assert document["maxArea"] == iiif.MAX_AREA
+    assert iiif.MAX_WIDTH * iiif.MAX_HEIGHT <= 4096 * 4096
+
+
+def test_max_shrinks_a_large_region_to_the_limits():
+    w, h = parse_big(size="max").size
+    assert w == iiif.MAX_WIDTH and h == iiif.MAX_WIDTH // 2
+
+
+def test_max_does_not_upscale_but_caret_max_scales_up_to_the_limits():
+    assert parse(region="0,0,100,50", size="max").size == (100, 50)
+    w, h = parse(region="0,0,100,50", size="^max").size
+    assert (w, h) == (iiif.MAX_WIDTH, iiif.MAX_WIDTH // 2)
+
+
+def test_caret_max_on_a_square_region_stops_at_max_area():
+    w, h = parse(region="0,0,100,100", size="^max").size
+    assert w * h <= iiif.MAX_AREA and w == h == iiif.MAX_WIDTH
+
+
+def test_confined_sizes_shrink_to_the_region_and_the_limits_instead_of_failing():
+    # !w,h never asks for more than the region (without ^) or the server's limits.
+    assert parse(region="0,0,100,50", size="!400,400").size == (100, 50)
+    assert parse(region="0,0,100,50", size="^!400,400").size == (400, 200)
+    w, h = parse_big(size="^!20000,20000").size
+    assert (w, h) == (iiif.MAX_WIDTH, iiif.MAX_WIDTH // 2)
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        f"{iiif.MAX_WIDTH + 1},",  # exact width beyond maxWidth, region is large enough
+        f",{iiif.MAX_HEIGHT + 1}",
+        f"{iiif.MAX_WIDTH},{iiif.MAX_HEIGHT + 1}",
+        "pct:5",  # 5000 x 2500: beyond maxWidth
+        "^pct:101",
+    ],
+)
+def test_sizes_beyond_the_limits_are_refused(size):
+    with pytest.raises(iiif.IIIFError, match="larger than this server delivers"):
+        parse_big(size=size)
+
+
+def test_the_largest_allowed_size_is_served():
+    assert parse_big(size=f"{iiif.MAX_WIDTH},").size == (iiif.MAX_WIDTH, iiif.MAX_WIDTH // 2)
+
+
+def test_without_caret_a_size_beyond_the_region_is_refused_even_within_the_limits():
+    with pytest.raises(iiif.IIIFError, match="use \\^"):
+        parse(region="0,0,100,50", size="200,")
+    assert parse(region="0,0,100,50", size="^200,").size == (200, 100)

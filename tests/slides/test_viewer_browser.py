@@ -65,3 +65,52 @@ def test_an_educator_uploads_watches_progress_and_approves(
     assert slide.status == Slide.Status.READY
     assert slide.reviewed_by == educator
     page.screenshot(path=str(tmp_path / "approved.png"))
+
+
+def test_an_open_viewer_renews_its_token_and_keeps_loading_tiles(
+    browser_page, educator, slide_files, make_processed_slide, settings
+):
+    import copy
+    import time
+
+    from slides.tile_tokens import expires_at, token_is_valid
+
+    # A four-second cap: tokens live two to four seconds, so renewal must happen within the test.
+    settings.SLIDES = {**copy.deepcopy(settings.SLIDES), "TILE_TOKEN_SECONDS": 4}
+    slide = make_processed_slide("svs", files=slide_files, approve=True)
+    page = browser_page
+    tiles = []
+    page.on(
+        "response",
+        lambda response: (
+            tiles.append((response.url, response.status)) if "_files/" in response.url else None
+        ),
+    )
+    log_in(page, educator.username)
+    page.goto(f"/slides/{slide.uuid}/view/")
+    page.wait_for_selector("[data-slide-viewer][data-tiles-drawn=true]")
+    first_token = page.evaluate("window.portalViewers[0].portalTokenRenewal.token")
+    assert tiles and all(f"/tiles/{first_token}/" in url for url, _ in tiles)
+
+    # Wait until the first token is dead on the server, and the viewer holds a newer one.
+    time.sleep(max(0.0, expires_at(first_token) + 1 - time.time()))
+    assert not token_is_valid(str(slide.uuid), first_token)
+    page.wait_for_function(
+        f"window.portalViewers[0].portalTokenRenewal.token !== '{first_token}'", timeout=10000
+    )
+    loaded_before = len(tiles)
+    top_level = f"_files/{slide.width.bit_length()}/"
+    with page.expect_response(lambda response: top_level in response.url) as deep:
+        page.evaluate(
+            "const v = window.portalViewers[0].viewport;"
+            "v.zoomTo(v.imageToViewportZoom(1.0)); v.panTo(v.imageToViewportCoordinates(300, 300));"
+        )
+    current = page.evaluate("window.portalViewers[0].portalTokenRenewal.token")
+    assert deep.value.status == 200
+    later = tiles[loaded_before:]
+    assert later and {status for _, status in later} == {200}
+    assert all(f"/tiles/{first_token}/" not in url for url, _ in later)
+    assert f"/tiles/{current}/" in deep.value.url
+    assert page.evaluate("document.querySelector('[data-slide-viewer]').dataset.dziUrl").startswith(
+        "/slides/tiles/"
+    )

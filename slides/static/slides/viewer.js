@@ -4,6 +4,7 @@
  * Every element with a `data-slide-viewer` attribute becomes an OpenSeadragon viewer, configured
  * from its data attributes (all written by slides/_viewer.html):
  *   data-dzi-url            Deep Zoom descriptor; tiles live in "<name>_files/" next to it
+ *   data-renew-url          where a fresh tile token comes from (tile-renewal.js)
  *   data-width/-height      full-resolution size in pixels
  *   data-mpp                micrometres per pixel at full resolution ("" when unknown)
  *   data-objective-power    magnification of full resolution, e.g. 40 ("" when unknown)
@@ -372,6 +373,8 @@
     });
     viewer.portalSlide = slide;
     element.portalViewer = viewer;
+    // Tokens live an hour at most: renew before the tiles stop (tile-renewal.js).
+    if (window.PortalTileRenewal) window.PortalTileRenewal.attach(viewer, element);
     viewers.push(viewer);
 
     element.classList.add("slide-viewer--ready");
