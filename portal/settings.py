@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from portal import secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PORTAL_DATA_DIR", BASE_DIR / "var")).resolve()
 
@@ -24,12 +26,35 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Off unless asked for: a deployment that forgets the variable must not show debug pages.
+# `make run` turns it on for the demo.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+if DEBUG:
+    SECRET_KEY = secret_key.development_key(
+        os.environ.get("DJANGO_SECRET_KEY"), key_file=DATA_DIR / "secret-key"
+    )
+else:
+    SECRET_KEY = secret_key.production_key(
+        os.environ.get("DJANGO_SECRET_KEY"), source_root=BASE_DIR, skip=[DATA_DIR]
+    )
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]
+
+# One switch for a deployment that terminates TLS at nginx (which sets X-Forwarded-Proto and
+# X-Forwarded-For): plain HTTP is redirected, browsers are told to use HTTPS only (HSTS for a
+# year), cookies never travel over HTTP, and the proxy's headers are believed. It is off by
+# default because believing those headers without such a proxy would let clients forge them.
+BEHIND_HTTPS_PROXY = env_bool("DJANGO_HTTPS", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
