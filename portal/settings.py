@@ -79,7 +79,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last; does nothing unless DEBUG is on (the demo), where it keeps the portal's error pages.
+    "portal.error_pages.PortalErrorPagesInDebug",
 ]
+CSRF_FAILURE_VIEW = "portal.error_pages.csrf_failure"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
