@@ -9,6 +9,7 @@ by default a per-process memory cache), PORTAL_DATA_DIR (uploads, pyramids, quar
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "portal",
     "slides",
     "courses",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     # Last; does nothing unless DEBUG is on (the demo), where it keeps the portal's error pages.
     "portal.error_pages.PortalErrorPagesInDebug",
 ]
@@ -126,6 +129,21 @@ AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Login protection (django-axes) --------------------------------------------------------
+# Every sign-in over HTTP (login page, admin, API Basic auth) is counted per account and per
+# address, each on its own: AXES_FAILURE_LIMIT failures for one username, or from one address,
+# pause sign-in for that account or address until the cool-off ends or an administrator unlocks
+# it (admin: Axes > Access attempts, or `manage.py axes_reset_username` / `axes_reset_ip`).
+AUTHENTICATION_BACKENDS = [
+    "portal.authentication.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PORTAL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_page"
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -213,9 +231,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Basic first: its challenge makes missing or wrong credentials a 401 (see the class).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.authentication.ApiBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
