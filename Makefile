@@ -12,10 +12,14 @@ TEST_CACHE_DB ?= 13
 # One test database per checkout, so a developer's run and CI's never collide.
 TEST_DATABASE_NAME ?= test_portal_$(shell echo "$(CURDIR)" | md5sum | cut -c1-8)
 
+# The demo runs with debug on; the settings then make a random secret key once in var/secret-key
+# (git-ignored). Everything else runs with debug off and needs DJANGO_SECRET_KEY.
+DEMO_ENV := DJANGO_DEBUG=1
+
 .PHONY: run test lint bench setup python-deps frontend system-test-deps services migrate seed worker clean
 
 run: setup migrate seed
-	PORT=$(PORT) bash scripts/run-dev.sh
+	$(DEMO_ENV) PORT=$(PORT) bash scripts/run-dev.sh
 
 setup: python-deps frontend
 
@@ -31,10 +35,10 @@ frontend:
 	bash scripts/install-frontend.sh
 
 migrate: python-deps
-	$(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: python-deps
-	PORTAL_SHOW_DEMO_ACCOUNTS=1 $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) PORTAL_SHOW_DEMO_ACCOUNTS=1 $(BIN)/python manage.py seed_demo
 
 system-test-deps:
 	bash scripts/install-system-deps.sh test
@@ -48,7 +52,7 @@ lint: python-deps
 
 test: system-test-deps setup services lint
 	node --test slides/static/slides/tests/
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEMO_ENV) DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python manage.py makemigrations --check --dry-run
 	# A run that was killed may have left its test database (and a connection) behind.
 	psql "$(TEST_DATABASE_URL)" -qAt -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
 	  WHERE datname = '$(TEST_DATABASE_NAME)' AND pid <> pg_backend_pid()" >/dev/null
@@ -56,7 +60,7 @@ test: system-test-deps setup services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/$(TEST_BROKER_DB) \
 	  CACHE_URL=$(TEST_REDIS_URL)/$(TEST_CACHE_DB) PORTAL_DATA_DIR=$(CURDIR)/var/test DATABASE_CONN_MAX_AGE=0 \
 	  TEST_DATABASE_NAME=$(TEST_DATABASE_NAME) \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)  # tests/run_secret_key.py gives the run its own key
 
 bench: setup
 	bash scripts/install-system-deps.sh bench

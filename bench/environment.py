@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from secrets import token_urlsafe
 
 from . import procs
 
@@ -63,6 +64,8 @@ def prepare(*, reset: bool = True) -> Deployment:
         PORTAL_DATA_DIR=str(DATA),
         DJANGO_SETTINGS_MODULE="portal.settings",
         DJANGO_DEBUG="0",
+        # Debug off needs a real key; a fresh one per run is never written anywhere.
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
@@ -103,6 +106,7 @@ def setup_django(deployment: Deployment) -> None:
         "PORTAL_DATA_DIR",
         "DJANGO_SETTINGS_MODULE",
         "DJANGO_DEBUG",
+        "DJANGO_SECRET_KEY",
         "DJANGO_ALLOWED_HOSTS",
         "LOG_LEVEL",
         "DATABASE_URL",

@@ -6,8 +6,6 @@ what is stored now, so the page can offer to reload instead of overwriting someo
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -17,6 +15,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
+
+from portal import json_limits
 
 from . import access, services
 from .assessment.selectors import exam_lock
@@ -340,8 +340,10 @@ def annotation_import(request, case_slide_uuid):
         if upload.size > 20 * 1024 * 1024:
             raise ValidationError({"detail": "The file is larger than 20 MB."})
         try:
-            data = json.loads(upload.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            data = json_limits.loads(upload.read().decode("utf-8-sig"))
+        except json_limits.JSONLimitExceeded as error:
+            raise ValidationError({"detail": f"The file cannot be read: {error}"}) from error
+        except ValueError as error:  # not UTF-8, or not JSON
             raise ValidationError({"detail": "The file is not JSON."}) from error
     else:
         data = request.data

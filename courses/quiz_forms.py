@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
+
+from portal import json_limits
 
 from .models import CaseSlide, Question, Quiz
 
@@ -92,8 +92,11 @@ class QuestionForm(forms.Form):
         if not raw:
             return None
         try:
-            return json.loads(raw)
-        except json.JSONDecodeError as error:
+            return json_limits.loads(raw)
+        except json_limits.JSONLimitExceeded as error:
+            message = f"The drawn reference could not be read: {error}"
+            raise forms.ValidationError(message) from error
+        except ValueError as error:  # not JSON
             raise forms.ValidationError("The drawn reference could not be read.") from error
 
     def clean(self):

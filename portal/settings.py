@@ -9,9 +9,12 @@ by default a per-process memory cache), PORTAL_DATA_DIR (uploads, pyramids, quar
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from portal import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PORTAL_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -24,12 +27,35 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Off unless asked for: a deployment that forgets the variable must not show debug pages.
+# `make run` turns it on for the demo.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+if DEBUG:
+    SECRET_KEY = secret_key.development_key(
+        os.environ.get("DJANGO_SECRET_KEY"), key_file=DATA_DIR / "secret-key"
+    )
+else:
+    SECRET_KEY = secret_key.production_key(
+        os.environ.get("DJANGO_SECRET_KEY"), source_root=BASE_DIR, skip=[DATA_DIR]
+    )
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]
+
+# One switch for a deployment that terminates TLS at nginx (which sets X-Forwarded-Proto and
+# X-Forwarded-For): plain HTTP is redirected, browsers are told to use HTTPS only (HSTS for a
+# year), cookies never travel over HTTP, and the proxy's headers are believed. It is off by
+# default because believing those headers without such a proxy would let clients forge them.
+BEHIND_HTTPS_PROXY = env_bool("DJANGO_HTTPS", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "portal",
     "slides",
     "courses",
@@ -48,13 +75,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: JSON over the size or depth limit is a 400 on every route.
+    "portal.json_body_limits.JSONBodyLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Last; does nothing unless DEBUG is on (the demo), where it keeps the portal's error pages.
+    "portal.error_pages.PortalErrorPagesInDebug",
 ]
+CSRF_FAILURE_VIEW = "portal.error_pages.csrf_failure"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -98,6 +131,21 @@ AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Login protection (django-axes) --------------------------------------------------------
+# Every sign-in over HTTP (login page, admin, API Basic auth) is counted per account and per
+# address, each on its own: AXES_FAILURE_LIMIT failures for one username, or from one address,
+# pause sign-in for that account or address until the cool-off ends or an administrator unlocks
+# it (admin: Axes > Access attempts, or `manage.py axes_reset_username` / `axes_reset_ip`).
+AUTHENTICATION_BACKENDS = [
+    "portal.authentication.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PORTAL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_page"
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -186,9 +234,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Basic first: its challenge makes missing or wrong credentials a 401 (see the class).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.authentication.ApiBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

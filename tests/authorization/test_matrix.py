@@ -229,7 +229,8 @@ def _kwarg_sets(name: str):
 
 
 def is_denied(response) -> bool:
-    if response.status_code in (403, 404):
+    # 401: an API call without credentials (Basic auth challenges it).
+    if response.status_code in (401, 403, 404):
         return True
     # Sent to log in (with ?next=), as opposed to a logout landing on the login page.
     location = response.get("Location", "")

@@ -31,8 +31,10 @@ def test_other_roles_see_nothing(request, client, persona, slide_files, make_pro
     assert response.status_code == 404
 
 
-def test_anonymous_requests_are_refused(client, db):
-    assert client.get("/api/slides/").status_code == 403
+def test_anonymous_requests_are_refused_with_a_challenge(client, db):
+    response = client.get("/api/slides/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic ")
 
 
 def test_upload_through_the_api(client, educator, slide_files):
