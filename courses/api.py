@@ -18,11 +18,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from portal.api_errors import (
+    NOT_FOUND,
+    ErrorOutput,
+    documented,
+    error,
+    forbidden,
+)
+from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
+
 from . import access, services
 from .models import Case, Course, Enrolment, EnrolmentRole, Module
 
-CONFLICT = OpenApiResponse(description="Changed by someone else since it was loaded")
-NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see")
+# While an exam on the course is open, trainees may not see teaching annotations and tours.
+EXAM_LOCKED = error("Hidden from trainees while an exam on this course is open")
 
 
 def _validation(error: DjangoValidationError) -> ValidationError:
@@ -102,6 +111,22 @@ class TourOutput(serializers.Serializer):
     stops = TourStopData(many=True, source="tour_stops.all")
 
 
+class AnnotationConflictOutput(ErrorOutput):
+    current = AnnotationOutput(allow_null=True, help_text="What is stored now; null if deleted.")
+
+
+class TourConflictOutput(ErrorOutput):
+    current = TourOutput(help_text="The tour as it is stored now.")
+
+
+ANNOTATION_CONFLICT = OpenApiResponse(
+    AnnotationConflictOutput, description="Changed by someone else since it was loaded"
+)
+TOUR_CONFLICT = OpenApiResponse(
+    TourConflictOutput, description="Changed by someone else since it was loaded"
+)
+
+
 # --- Input serializers -----------------------------------------------------------------------
 
 
@@ -139,12 +164,20 @@ class TourInput(serializers.Serializer):
 
 
 @extend_schema(
-    methods=["GET"], responses={200: CourseSummaryOutput(many=True)}, summary="My courses"
+    methods=["GET"],
+    parameters=[PAGE],
+    responses=documented({200: paginated(CourseSummaryOutput), 404: PAGE_NOT_FOUND}),
+    summary="My courses",
+    # A page is one object, so spectacular would not name this a list by itself.
+    operation_id="courses_list",
 )
 @extend_schema(
     methods=["POST"],
     request=CourseInput,
-    responses={201: CourseSummaryOutput, 403: OpenApiResponse(description="Educators only")},
+    responses=documented(
+        {201: CourseSummaryOutput, 403: forbidden("Educators only")},
+        body="Invalid input, or a malformed body",
+    ),
     summary="Create a course (you become its educator)",
 )
 @api_view(["GET", "POST"])
@@ -165,7 +198,9 @@ def course_list(request):
     return paginator.get_paginated_response(CourseSummaryOutput(page, many=True).data)
 
 
-@extend_schema(responses={200: CourseOutput, 404: NOT_FOUND}, summary="A course with its modules")
+@extend_schema(
+    responses=documented({200: CourseOutput, 404: NOT_FOUND}), summary="A course with its modules"
+)
 @api_view(["GET"])
 def course_detail(request, course_uuid):
     course = access.get_course_for_user(request.user, course_uuid)
@@ -179,22 +214,27 @@ def course_detail(request, course_uuid):
 
 
 @extend_schema(
-    methods=["GET"], responses={200: EnrolmentOutput(many=True), 404: NOT_FOUND}, summary="People"
+    methods=["GET"],
+    responses=documented({200: EnrolmentOutput(many=True), 404: NOT_FOUND}),
+    summary="People",
 )
 @extend_schema(
     methods=["POST"],
     request=EnrolInput,
-    responses={
-        200: inline_serializer(
-            "EnrolReport",
-            {
-                "added": serializers.ListField(child=serializers.CharField()),
-                "updated": serializers.ListField(child=serializers.CharField()),
-                "unknown": serializers.ListField(child=serializers.CharField()),
-            },
-        ),
-        404: NOT_FOUND,
-    },
+    responses=documented(
+        {
+            200: inline_serializer(
+                "EnrolReport",
+                {
+                    "added": serializers.ListField(child=serializers.CharField()),
+                    "updated": serializers.ListField(child=serializers.CharField()),
+                    "unknown": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            404: NOT_FOUND,
+        },
+        body="Invalid input, or a malformed body",
+    ),
     summary="Enrol people by username or e-mail",
 )
 @api_view(["GET", "POST"])
@@ -211,7 +251,9 @@ def course_enrolments(request, course_uuid):
     return Response(EnrolmentOutput(enrolments, many=True).data)
 
 
-@extend_schema(responses={200: CaseOutput, 404: NOT_FOUND}, summary="A case (no diagnosis)")
+@extend_schema(
+    responses=documented({200: CaseOutput, 404: NOT_FOUND}), summary="A case (no diagnosis)"
+)
 @api_view(["GET"])
 def case_detail(request, case_uuid):
     case = access.get_case_for_user(request.user, case_uuid)
@@ -224,13 +266,16 @@ def case_detail(request, case_uuid):
 
 @extend_schema(
     methods=["GET"],
-    responses={200: AnnotationOutput(many=True), 404: NOT_FOUND},
+    responses=documented({200: AnnotationOutput(many=True), 403: EXAM_LOCKED, 404: NOT_FOUND}),
     summary="Teaching annotations of a case slide",
 )
 @extend_schema(
     methods=["POST"],
     request=AnnotationInput,
-    responses={201: AnnotationOutput, 400: OpenApiResponse(description="Invalid geometry")},
+    responses=documented(
+        {201: AnnotationOutput, 404: NOT_FOUND},
+        body="Invalid geometry or input",
+    ),
     summary="Add a teaching annotation (educators of the course)",
 )
 @api_view(["GET", "POST"])
@@ -259,13 +304,19 @@ def _conflict(current) -> Response:
 @extend_schema(
     methods=["PUT"],
     request=AnnotationUpdateInput,
-    responses={200: AnnotationOutput, 400: OpenApiResponse(description="Invalid"), 409: CONFLICT},
+    responses=documented(
+        {200: AnnotationOutput, 404: NOT_FOUND, 409: ANNOTATION_CONFLICT},
+        body="Invalid input, or a malformed body",
+    ),
     summary="Edit an annotation made on top of `version`",
 )
 @extend_schema(
     methods=["DELETE"],
     request=VersionInput,
-    responses={204: None, 409: CONFLICT},
+    responses=documented(
+        {204: None, 404: NOT_FOUND, 409: ANNOTATION_CONFLICT},
+        body="Invalid input, or a malformed body",
+    ),
     summary="Delete an annotation (send the version you saw)",
 )
 @api_view(["PUT", "DELETE"])
@@ -291,7 +342,16 @@ def annotation_detail(request, annotation_uuid):
 
 
 @extend_schema(
-    responses={200: OpenApiResponse(description="QuPath-compatible GeoJSON FeatureCollection")},
+    responses=documented(
+        {
+            200: OpenApiResponse(
+                {"type": "object", "additionalProperties": {}},
+                description="QuPath-compatible GeoJSON FeatureCollection",
+            ),
+            403: EXAM_LOCKED,
+            404: NOT_FOUND,
+        }
+    ),
     summary="Export teaching annotations as QuPath GeoJSON",
 )
 @api_view(["GET"])
@@ -308,16 +368,19 @@ def annotation_export(request, case_slide_uuid):
     request={
         "multipart/form-data": inline_serializer("GeoJSONFile", {"file": serializers.FileField()})
     },
-    responses={
-        200: inline_serializer(
-            "ImportReport",
-            {
-                "added": serializers.IntegerField(),
-                "skipped": serializers.ListField(child=serializers.CharField()),
-            },
-        ),
-        400: OpenApiResponse(description="Not GeoJSON"),
-    },
+    responses=documented(
+        {
+            200: inline_serializer(
+                "ImportReport",
+                {
+                    "added": serializers.IntegerField(),
+                    "skipped": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            404: NOT_FOUND,
+        },
+        body="Not GeoJSON, or too large",
+    ),
     summary="Import QuPath GeoJSON (file upload or a JSON body)",
 )
 @api_view(["POST"])
@@ -346,11 +409,18 @@ def annotation_import(request, case_slide_uuid):
 # --- Tours -----------------------------------------------------------------------------------
 
 
-@extend_schema(methods=["GET"], responses={200: TourOutput, 404: NOT_FOUND}, summary="Guided tour")
+@extend_schema(
+    methods=["GET"],
+    responses=documented({200: TourOutput, 403: EXAM_LOCKED, 404: NOT_FOUND}),
+    summary="Guided tour",
+)
 @extend_schema(
     methods=["PUT"],
     request=TourInput,
-    responses={200: TourOutput, 400: OpenApiResponse(description="Invalid stop"), 409: CONFLICT},
+    responses=documented(
+        {200: TourOutput, 404: NOT_FOUND, 409: TOUR_CONFLICT},
+        body="Invalid stop or input",
+    ),
     summary="Replace the guided tour (send the version you loaded)",
 )
 @api_view(["GET", "PUT"])
