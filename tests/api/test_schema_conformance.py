@@ -48,7 +48,7 @@ class Tally:
 
 @pytest.fixture
 def world(settings, educator, trainee, examiner, course, case, case_slide, quiz_factory,
-          slide_files, make_processed_slide) -> dict[str, str]:  # fmt: skip
+          slide_files, make_processed_slide) -> dict[str, list]:  # fmt: skip
     """Real objects for every path parameter, so the run reaches 200s and not only 404s."""
     # HTTP Basic hashes the password on every request: a fast hasher keeps the run short.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -56,12 +56,16 @@ def world(settings, educator, trainee, examiner, course, case, case_slide, quiz_
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     awaiting = make_processed_slide("svs", files=slide_files, title="Awaiting review")
-    annotation = services.create_annotation(
-        case_slide=case_slide,
-        author=educator,
-        geometry={"type": "Point", "coordinates": [100, 100]},
-        properties={"kind": "point", "label": "Crypt"},
-    )
+    # Two, so a random DELETE that guesses the version leaves one for the PUTs that follow.
+    annotations = [
+        services.create_annotation(
+            case_slide=case_slide,
+            author=educator,
+            geometry={"type": "Point", "coordinates": [100 * n, 100]},
+            properties={"kind": "point", "label": f"Crypt {n}"},
+        )
+        for n in (1, 2)
+    ]
     services.replace_tour(
         case_slide=case_slide,
         stops=[{"center_x": 500, "center_y": 400, "view_width": 800, "text": "Look here"}],
@@ -72,25 +76,32 @@ def world(settings, educator, trainee, examiner, course, case, case_slide, quiz_
     attempt = attempts.start_attempt(quiz=practice, trainee=trainee, now=now)
     marked = quiz_factory()
     finished = attempts.start_attempt(quiz=marked, trainee=trainee, now=now)
-    text_question = marked.questions.get(type="text")
-    answer = attempts.save_answer(
-        attempt=finished,
-        question_uuid=text_question.uuid,
-        payload={"text": "Adenocarcinoma"},
-        version=0,
-        now=now,
-    )
+    # Marked by hand (text) and automatically (point): marks and overrides differ between them.
+    answers = [
+        attempts.save_answer(
+            attempt=finished,
+            question_uuid=marked.questions.get(type=kind).uuid,
+            payload=payload,
+            version=0,
+            now=now,
+        )
+        for kind, payload in (
+            ("text", {"text": "Adenocarcinoma"}),
+            ("point", {"points": [[500, 400]]}),
+        )
+    ]
     attempts.submit_attempt(attempt=finished, now=now)
     return {
-        "slide_uuid": str(awaiting.uuid),
-        "course_uuid": str(course.uuid),
-        "case_uuid": str(case.uuid),
-        "case_slide_uuid": str(case_slide.uuid),
-        "annotation_uuid": str(annotation.uuid),
-        "attempt_uuid": str(attempt.uuid),
-        "question_uuid": str(practice.questions.get(type="single").uuid),
-        "quiz_uuid": str(practice.uuid),
-        "answer_id": answer.id,
+        "slide_uuid": [str(awaiting.uuid)],
+        "course_uuid": [str(course.uuid)],
+        "case_uuid": [str(case.uuid)],
+        "case_slide_uuid": [str(case_slide.uuid)],
+        "annotation_uuid": [str(annotation.uuid) for annotation in annotations],
+        "attempt_uuid": [str(attempt.uuid)],
+        # One question of each type, so each type's answer validation is reached.
+        "question_uuid": [str(question.uuid) for question in practice.questions.all()],
+        "quiz_uuid": [str(practice.uuid), str(marked.uuid)],
+        "answer_id": [answer.id for answer in answers],
     }
 
 
@@ -99,7 +110,7 @@ def _basic(username: str) -> dict[str, str]:
     return {"Authorization": f"Basic {token}"}
 
 
-def _run_operation(operation, mode, headers, world, tally: Tally) -> None:
+def _run_operation(operation, mode, headers, world: dict[str, list], tally: Tally) -> None:
     @settings(
         max_examples=EXAMPLES[mode.value],
         derandomize=True,
@@ -109,12 +120,13 @@ def _run_operation(operation, mode, headers, world, tally: Tally) -> None:
         # No shrinking: the first failing example is reported as found, which keeps runs short.
         phases=[Phase.explicit, Phase.generate],
     )
-    @given(case=operation.as_strategy(generation_mode=mode), real=st.booleans())
-    def run(case, real):
-        if real:
+    @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
+    def run(case, data):
+        if data.draw(st.booleans()):
             # Half the examples aim at objects that exist, so 200 paths are exercised too.
             case.path_parameters = {
-                name: world.get(name, value) for name, value in case.path_parameters.items()
+                name: data.draw(st.sampled_from(world[name])) if name in world else value
+                for name, value in case.path_parameters.items()
             }
         response = case.call(headers=headers)
         tally.requests += 1
