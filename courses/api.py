@@ -25,6 +25,7 @@ from portal.api_errors import (
     error,
     forbidden,
 )
+from portal.json_fields import StorableJSONField, check_storable
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 
 from . import access, services
@@ -143,8 +144,8 @@ class EnrolInput(serializers.Serializer):
 
 
 class AnnotationInput(serializers.Serializer):
-    geometry = serializers.JSONField()
-    properties = serializers.JSONField()
+    geometry = StorableJSONField()
+    properties = StorableJSONField()
 
 
 class AnnotationUpdateInput(AnnotationInput):
@@ -395,8 +396,11 @@ def annotation_import(request, case_slide_uuid):
             data = json.loads(upload.read().decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ValidationError({"detail": "The file is not JSON."}) from error
+        except RecursionError as error:
+            raise ValidationError({"detail": "The file is nested too deeply."}) from error
     else:
         data = request.data
+    check_storable(data)
     try:
         added, skipped = services.import_annotations(
             case_slide=case_slide, author=request.user, data=data

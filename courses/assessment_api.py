@@ -19,6 +19,7 @@ from portal.api_errors import (
     ErrorOutput,
     documented,
 )
+from portal.json_fields import StorableJSONField
 
 from . import access, attempts, marking
 from .marking_queue import marking_rows
@@ -26,7 +27,7 @@ from .quiz_presenters import attempt_questions
 
 
 class AnswerInput(serializers.Serializer):
-    payload = serializers.JSONField()
+    payload = StorableJSONField()
     version = serializers.IntegerField(min_value=0)
 
 
