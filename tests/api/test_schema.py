@@ -90,21 +90,6 @@ def test_what_an_open_exam_hides_from_trainees_documents_403(schema, path, metho
     assert "403" in schema["paths"][path][method]["responses"]
 
 
-def test_a_path_id_that_is_not_a_uuid_answers_json_404(client, trainee):
-    client.force_login(trainee)
-    response = client.get("/api/courses/not-a-uuid/")
-    assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
-
-
-def test_a_page_that_is_not_found_is_still_a_page(client, trainee):
-    client.force_login(trainee)
-    response = client.get("/courses/not-a-uuid/")
-    assert response.status_code == 404
-    assert response["Content-Type"].startswith("text/html")
-
-
 @pytest.mark.parametrize("target", ["/api/courses/", "/api/courses/{course}/enrolments/"])
 def test_malformed_json_answers_400(client, educator, target):
     course = services.create_course(owner=educator, title="Cytology")
