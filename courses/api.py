@@ -10,7 +10,13 @@ import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -27,6 +33,7 @@ from portal.api_errors import (
 )
 from portal.json_fields import StorableJSONField, check_storable
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
+from slides import geometry as geo
 
 from . import access, services
 from .models import Case, Course, Enrolment, EnrolmentRole, Module
@@ -37,6 +44,48 @@ EXAM_LOCKED = error("Hidden from trainees while an exam on this course is open")
 
 def _validation(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"detail": error.messages})
+
+
+# --- Annotation fields: free JSON checked by slides/geometry.py, documented for clients ----------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON geometry in level-0 pixels of the slide, inside the slide.",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"type": "string", "enum": list(geo.ALLOWED_TYPES)},
+            "coordinates": {"type": "array", "items": {}},
+        },
+    }
+)
+class GeometryField(StorableJSONField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "How the annotation is drawn and named; the kind must fit the geometry.",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"type": "string", "enum": list(geo.KINDS)},
+            "label": {"type": "string", "nullable": True, "maxLength": geo.MAX_LABEL_LENGTH},
+            "colour": {"type": "string", "nullable": True, "pattern": "^#[0-9a-fA-F]{6}$"},
+            "note": {"type": "string", "nullable": True, "maxLength": geo.MAX_NOTE_LENGTH},
+        },
+        "additionalProperties": False,
+    }
+)
+class AnnotationPropertiesField(StorableJSONField):
+    pass
+
+
+POINT_EXAMPLE = {
+    "geometry": {"type": "Point", "coordinates": [1200, 800]},
+    "properties": {"kind": "point", "label": "Crypt abscess", "colour": "#d62728"},
+}
 
 
 # --- Output serializers ----------------------------------------------------------------------
@@ -94,8 +143,8 @@ class EnrolmentOutput(serializers.Serializer):
 class AnnotationOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
     version = serializers.IntegerField()
-    geometry = serializers.JSONField()
-    properties = serializers.JSONField()
+    geometry = GeometryField()
+    properties = AnnotationPropertiesField()
     updated_at = serializers.DateTimeField()
 
 
@@ -144,8 +193,8 @@ class EnrolInput(serializers.Serializer):
 
 
 class AnnotationInput(serializers.Serializer):
-    geometry = StorableJSONField()
-    properties = StorableJSONField()
+    geometry = GeometryField()
+    properties = AnnotationPropertiesField()
 
 
 class AnnotationUpdateInput(AnnotationInput):
@@ -273,6 +322,7 @@ def case_detail(request, case_uuid):
 @extend_schema(
     methods=["POST"],
     request=AnnotationInput,
+    examples=[OpenApiExample("A point", POINT_EXAMPLE, request_only=True)],
     responses=documented(
         {201: AnnotationOutput, 404: NOT_FOUND},
         body="Invalid geometry or input",
@@ -305,6 +355,7 @@ def _conflict(current) -> Response:
 @extend_schema(
     methods=["PUT"],
     request=AnnotationUpdateInput,
+    examples=[OpenApiExample("Move a point", {**POINT_EXAMPLE, "version": 1}, request_only=True)],
     responses=documented(
         {200: AnnotationOutput, 404: NOT_FOUND, 409: ANNOTATION_CONFLICT},
         body="Invalid input, or a malformed body",
@@ -314,6 +365,7 @@ def _conflict(current) -> Response:
 @extend_schema(
     methods=["DELETE"],
     request=VersionInput,
+    examples=[OpenApiExample("The version you saw", {"version": 1}, request_only=True)],
     responses=documented(
         {204: None, 404: NOT_FOUND, 409: ANNOTATION_CONFLICT},
         body="Invalid input, or a malformed body",
@@ -421,6 +473,24 @@ def annotation_import(request, case_slide_uuid):
 @extend_schema(
     methods=["PUT"],
     request=TourInput,
+    examples=[
+        OpenApiExample(
+            "One stop",
+            {
+                "version": 1,
+                "stops": [
+                    {
+                        "center_x": 1000,
+                        "center_y": 700,
+                        "view_width": 900,
+                        "rotation": 0,
+                        "text": "The crypts are distorted here.",
+                    }
+                ],
+            },
+            request_only=True,
+        )
+    ],
     responses=documented(
         {200: TourOutput, 404: NOT_FOUND, 409: TOUR_CONFLICT},
         body="Invalid stop or input",

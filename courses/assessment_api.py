@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
@@ -87,6 +87,10 @@ def attempt_detail(request, attempt_uuid):
 
 @extend_schema(
     request=AnswerInput,
+    examples=[
+        OpenApiExample("A first save", {"payload": {"text": "Tubular adenoma"}, "version": 0}),
+        OpenApiExample("No answer yet", {"payload": {}, "version": 0}),
+    ],
     responses=documented(
         {200: AnswerOutput, 403: CLOSED, 404: NOT_FOUND, 409: STALE},
         body="Invalid input, or a malformed body",
