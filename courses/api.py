@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -17,13 +23,25 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal import json_limits
+from portal.api_errors import (
+    NOT_FOUND,
+    ErrorOutput,
+    documented,
+    error,
+    forbidden,
+)
+from portal.json_fields import StorableJSONField, check_storable
+from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
+from slides import geometry as geo
 
 from . import access, services
 from .assessment.selectors import exam_lock
 from .models import Case, CaseSlide, Course, Enrolment, EnrolmentRole, Module
 
-CONFLICT = OpenApiResponse(description="Changed by someone else since it was loaded")
-NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see")
+# While an exam that uses the slide is live, its trainees do not get its teaching content.
+EXAM_LOCKED = error(
+    "Withheld from trainees while a live exam uses this slide; `detail` says which and until when"
+)
 
 
 def _validation(error: DjangoValidationError) -> ValidationError:
@@ -38,6 +56,48 @@ def _teaching_for(request, case_slide_uuid) -> CaseSlide:
     if lock is not None:
         raise PermissionDenied(lock.sentence)
     return case_slide
+
+
+# --- Annotation fields: free JSON checked by slides/geometry.py, documented for clients ----------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON geometry in level-0 pixels of the slide, inside the slide.",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"type": "string", "enum": list(geo.ALLOWED_TYPES)},
+            "coordinates": {"type": "array", "items": {}},
+        },
+    }
+)
+class GeometryField(StorableJSONField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "How the annotation is drawn and named; the kind must fit the geometry.",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"type": "string", "enum": list(geo.KINDS)},
+            "label": {"type": "string", "nullable": True, "maxLength": geo.MAX_LABEL_LENGTH},
+            "colour": {"type": "string", "nullable": True, "pattern": "^#[0-9a-fA-F]{6}$"},
+            "note": {"type": "string", "nullable": True, "maxLength": geo.MAX_NOTE_LENGTH},
+        },
+        "additionalProperties": False,
+    }
+)
+class AnnotationPropertiesField(StorableJSONField):
+    pass
+
+
+POINT_EXAMPLE = {
+    "geometry": {"type": "Point", "coordinates": [1200, 800]},
+    "properties": {"kind": "point", "label": "Crypt abscess", "colour": "#d62728"},
+}
 
 
 # --- Output serializers ----------------------------------------------------------------------
@@ -95,8 +155,8 @@ class EnrolmentOutput(serializers.Serializer):
 class AnnotationOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
     version = serializers.IntegerField()
-    geometry = serializers.JSONField()
-    properties = serializers.JSONField()
+    geometry = GeometryField()
+    properties = AnnotationPropertiesField()
     updated_at = serializers.DateTimeField()
 
 
@@ -111,6 +171,22 @@ class TourStopData(serializers.Serializer):
 class TourOutput(serializers.Serializer):
     version = serializers.IntegerField(source="tour_version")
     stops = TourStopData(many=True, source="tour_stops.all")
+
+
+class AnnotationConflictOutput(ErrorOutput):
+    current = AnnotationOutput(allow_null=True, help_text="What is stored now; null if deleted.")
+
+
+class TourConflictOutput(ErrorOutput):
+    current = TourOutput(help_text="The tour as it is stored now.")
+
+
+ANNOTATION_CONFLICT = OpenApiResponse(
+    AnnotationConflictOutput, description="Changed by someone else since it was loaded"
+)
+TOUR_CONFLICT = OpenApiResponse(
+    TourConflictOutput, description="Changed by someone else since it was loaded"
+)
 
 
 # --- Input serializers -----------------------------------------------------------------------
@@ -129,8 +205,8 @@ class EnrolInput(serializers.Serializer):
 
 
 class AnnotationInput(serializers.Serializer):
-    geometry = serializers.JSONField()
-    properties = serializers.JSONField()
+    geometry = GeometryField()
+    properties = AnnotationPropertiesField()
 
 
 class AnnotationUpdateInput(AnnotationInput):
@@ -150,12 +226,20 @@ class TourInput(serializers.Serializer):
 
 
 @extend_schema(
-    methods=["GET"], responses={200: CourseSummaryOutput(many=True)}, summary="My courses"
+    methods=["GET"],
+    parameters=[PAGE],
+    responses=documented({200: paginated(CourseSummaryOutput), 404: PAGE_NOT_FOUND}),
+    summary="My courses",
+    # A page is one object, so spectacular would not name this a list by itself.
+    operation_id="courses_list",
 )
 @extend_schema(
     methods=["POST"],
     request=CourseInput,
-    responses={201: CourseSummaryOutput, 403: OpenApiResponse(description="Educators only")},
+    responses=documented(
+        {201: CourseSummaryOutput, 403: forbidden("Educators only")},
+        body="Invalid input, or a malformed body",
+    ),
     summary="Create a course (you become its educator)",
 )
 @api_view(["GET", "POST"])
@@ -176,7 +260,9 @@ def course_list(request):
     return paginator.get_paginated_response(CourseSummaryOutput(page, many=True).data)
 
 
-@extend_schema(responses={200: CourseOutput, 404: NOT_FOUND}, summary="A course with its modules")
+@extend_schema(
+    responses=documented({200: CourseOutput, 404: NOT_FOUND}), summary="A course with its modules"
+)
 @api_view(["GET"])
 def course_detail(request, course_uuid):
     course = access.get_course_for_user(request.user, course_uuid)
@@ -190,22 +276,27 @@ def course_detail(request, course_uuid):
 
 
 @extend_schema(
-    methods=["GET"], responses={200: EnrolmentOutput(many=True), 404: NOT_FOUND}, summary="People"
+    methods=["GET"],
+    responses=documented({200: EnrolmentOutput(many=True), 404: NOT_FOUND}),
+    summary="People",
 )
 @extend_schema(
     methods=["POST"],
     request=EnrolInput,
-    responses={
-        200: inline_serializer(
-            "EnrolReport",
-            {
-                "added": serializers.ListField(child=serializers.CharField()),
-                "updated": serializers.ListField(child=serializers.CharField()),
-                "unknown": serializers.ListField(child=serializers.CharField()),
-            },
-        ),
-        404: NOT_FOUND,
-    },
+    responses=documented(
+        {
+            200: inline_serializer(
+                "EnrolReport",
+                {
+                    "added": serializers.ListField(child=serializers.CharField()),
+                    "updated": serializers.ListField(child=serializers.CharField()),
+                    "unknown": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            404: NOT_FOUND,
+        },
+        body="Invalid input, or a malformed body",
+    ),
     summary="Enrol people by username or e-mail",
 )
 @api_view(["GET", "POST"])
@@ -222,7 +313,9 @@ def course_enrolments(request, course_uuid):
     return Response(EnrolmentOutput(enrolments, many=True).data)
 
 
-@extend_schema(responses={200: CaseOutput, 404: NOT_FOUND}, summary="A case (no diagnosis)")
+@extend_schema(
+    responses=documented({200: CaseOutput, 404: NOT_FOUND}), summary="A case (no diagnosis)"
+)
 @api_view(["GET"])
 def case_detail(request, case_uuid):
     case = access.get_case_for_user(request.user, case_uuid)
@@ -235,13 +328,17 @@ def case_detail(request, case_uuid):
 
 @extend_schema(
     methods=["GET"],
-    responses={200: AnnotationOutput(many=True), 404: NOT_FOUND},
+    responses=documented({200: AnnotationOutput(many=True), 403: EXAM_LOCKED, 404: NOT_FOUND}),
     summary="Teaching annotations of a case slide",
 )
 @extend_schema(
     methods=["POST"],
     request=AnnotationInput,
-    responses={201: AnnotationOutput, 400: OpenApiResponse(description="Invalid geometry")},
+    examples=[OpenApiExample("A point", POINT_EXAMPLE, request_only=True)],
+    responses=documented(
+        {201: AnnotationOutput, 404: NOT_FOUND},
+        body="Invalid geometry or input",
+    ),
     summary="Add a teaching annotation (educators of the course)",
 )
 @api_view(["GET", "POST"])
@@ -270,13 +367,21 @@ def _conflict(current) -> Response:
 @extend_schema(
     methods=["PUT"],
     request=AnnotationUpdateInput,
-    responses={200: AnnotationOutput, 400: OpenApiResponse(description="Invalid"), 409: CONFLICT},
+    examples=[OpenApiExample("Move a point", {**POINT_EXAMPLE, "version": 1}, request_only=True)],
+    responses=documented(
+        {200: AnnotationOutput, 404: NOT_FOUND, 409: ANNOTATION_CONFLICT},
+        body="Invalid input, or a malformed body",
+    ),
     summary="Edit an annotation made on top of `version`",
 )
 @extend_schema(
     methods=["DELETE"],
     request=VersionInput,
-    responses={204: None, 409: CONFLICT},
+    examples=[OpenApiExample("The version you saw", {"version": 1}, request_only=True)],
+    responses=documented(
+        {204: None, 404: NOT_FOUND, 409: ANNOTATION_CONFLICT},
+        body="Invalid input, or a malformed body",
+    ),
     summary="Delete an annotation (send the version you saw)",
 )
 @api_view(["PUT", "DELETE"])
@@ -302,7 +407,16 @@ def annotation_detail(request, annotation_uuid):
 
 
 @extend_schema(
-    responses={200: OpenApiResponse(description="QuPath-compatible GeoJSON FeatureCollection")},
+    responses=documented(
+        {
+            200: OpenApiResponse(
+                {"type": "object", "additionalProperties": {}},
+                description="QuPath-compatible GeoJSON FeatureCollection",
+            ),
+            403: EXAM_LOCKED,
+            404: NOT_FOUND,
+        }
+    ),
     summary="Export teaching annotations as QuPath GeoJSON",
 )
 @api_view(["GET"])
@@ -319,16 +433,19 @@ def annotation_export(request, case_slide_uuid):
     request={
         "multipart/form-data": inline_serializer("GeoJSONFile", {"file": serializers.FileField()})
     },
-    responses={
-        200: inline_serializer(
-            "ImportReport",
-            {
-                "added": serializers.IntegerField(),
-                "skipped": serializers.ListField(child=serializers.CharField()),
-            },
-        ),
-        400: OpenApiResponse(description="Not GeoJSON"),
-    },
+    responses=documented(
+        {
+            200: inline_serializer(
+                "ImportReport",
+                {
+                    "added": serializers.IntegerField(),
+                    "skipped": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            404: NOT_FOUND,
+        },
+        body="Not GeoJSON, or too large",
+    ),
     summary="Import QuPath GeoJSON (file upload or a JSON body)",
 )
 @api_view(["POST"])
@@ -347,6 +464,7 @@ def annotation_import(request, case_slide_uuid):
             raise ValidationError({"detail": "The file is not JSON."}) from error
     else:
         data = request.data
+    check_storable(data)
     try:
         added, skipped = services.import_annotations(
             case_slide=case_slide, author=request.user, data=data
@@ -359,11 +477,36 @@ def annotation_import(request, case_slide_uuid):
 # --- Tours -----------------------------------------------------------------------------------
 
 
-@extend_schema(methods=["GET"], responses={200: TourOutput, 404: NOT_FOUND}, summary="Guided tour")
+@extend_schema(
+    methods=["GET"],
+    responses=documented({200: TourOutput, 403: EXAM_LOCKED, 404: NOT_FOUND}),
+    summary="Guided tour",
+)
 @extend_schema(
     methods=["PUT"],
     request=TourInput,
-    responses={200: TourOutput, 400: OpenApiResponse(description="Invalid stop"), 409: CONFLICT},
+    examples=[
+        OpenApiExample(
+            "One stop",
+            {
+                "version": 1,
+                "stops": [
+                    {
+                        "center_x": 1000,
+                        "center_y": 700,
+                        "view_width": 900,
+                        "rotation": 0,
+                        "text": "The crypts are distorted here.",
+                    }
+                ],
+            },
+            request_only=True,
+        )
+    ],
+    responses=documented(
+        {200: TourOutput, 404: NOT_FOUND, 409: TOUR_CONFLICT},
+        body="Invalid stop or input",
+    ),
     summary="Replace the guided tour (send the version you loaded)",
 )
 @api_view(["GET", "PUT"])

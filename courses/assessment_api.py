@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+from portal.api_errors import (
+    CSRF,
+    CSRF_FAILED,
+    NOT_FOUND,
+    VALIDATION_ERROR,
+    ErrorOutput,
+    documented,
+)
+from portal.json_fields import StorableJSONField
 
 from . import access, attempts, marking
 from .marking_queue import marking_rows
@@ -17,7 +27,7 @@ from .quiz_presenters import attempt_questions
 
 
 class AnswerInput(serializers.Serializer):
-    payload = serializers.JSONField()
+    payload = StorableJSONField()
     version = serializers.IntegerField(min_value=0)
 
 
@@ -37,8 +47,24 @@ class AttemptOutput(serializers.Serializer):
     questions = serializers.JSONField()
 
 
-CLOSED = OpenApiResponse(description="The attempt is submitted or its time is up")
-STALE = OpenApiResponse(description="A newer version of the answer is already saved")
+class ClosedOutput(ErrorOutput):
+    closed = serializers.BooleanField(
+        required=False, help_text="True: the attempt is submitted or its time is up."
+    )
+    withheld = serializers.BooleanField(
+        required=False,
+        help_text="True: a live exam on the same slide withholds this quiz's feedback for now.",
+    )
+
+
+class StaleOutput(ErrorOutput):
+    current = AnswerOutput(help_text="The answer as it is saved now.")
+
+
+CLOSED = OpenApiResponse(
+    ClosedOutput, description=f"The attempt is submitted or its time is up, {CSRF}"
+)
+STALE = OpenApiResponse(StaleOutput, description="A newer version of the answer is already saved")
 
 
 def _attempt_body(attempt) -> dict:
@@ -54,7 +80,7 @@ def _attempt_body(attempt) -> dict:
     ).data
 
 
-@extend_schema(responses={200: AttemptOutput, 404: OpenApiResponse(description="Not yours")})
+@extend_schema(responses=documented({200: AttemptOutput, 404: NOT_FOUND}))
 @api_view(["GET"])
 def attempt_detail(request, attempt_uuid):
     """The attempt with every question and the saved answers (no reference data while open)."""
@@ -65,12 +91,14 @@ def attempt_detail(request, attempt_uuid):
 
 @extend_schema(
     request=AnswerInput,
-    responses={
-        200: AnswerOutput,
-        400: OpenApiResponse(description="Invalid"),
-        409: STALE,
-        403: CLOSED,
-    },
+    examples=[
+        OpenApiExample("A first save", {"payload": {"text": "Tubular adenoma"}, "version": 0}),
+        OpenApiExample("No answer yet", {"payload": {}, "version": 0}),
+    ],
+    responses=documented(
+        {200: AnswerOutput, 403: CLOSED, 404: NOT_FOUND, 409: STALE},
+        body="Invalid input, or a malformed body",
+    ),
     summary="Autosave an answer made on top of `version` (0 for the first save)",
 )
 @api_view(["PUT"])
@@ -99,14 +127,20 @@ def answer_save(request, attempt_uuid, question_uuid):
 
 @extend_schema(
     request=None,
-    responses={
-        200: inline_serializer("CheckedAnswer", {"question": serializers.JSONField()}),
-        400: OpenApiResponse(description="This quiz gives no feedback per question"),
-        403: OpenApiResponse(
-            description="The attempt is submitted or its time is up, or a live exam on the "
-            "same slide withholds this question's feedback (`withheld`)"
-        ),
-    },
+    responses=documented(
+        {
+            200: inline_serializer("CheckedAnswer", {"question": serializers.JSONField()}),
+            400: OpenApiResponse(
+                VALIDATION_ERROR, description="This quiz gives no feedback per question"
+            ),
+            403: OpenApiResponse(
+                ClosedOutput,
+                description="The attempt is submitted or its time is up (`closed`), or a live "
+                f"exam on the same slide withholds this quiz's feedback (`withheld`), {CSRF}",
+            ),
+            404: NOT_FOUND,
+        }
+    ),
     summary="Lock an answer and see its feedback (quizzes with feedback after each question)",
 )
 @api_view(["POST"])
@@ -126,7 +160,13 @@ def answer_check(request, attempt_uuid, question_uuid):
 
 @extend_schema(
     request=None,
-    responses={200: inline_serializer("Submitted", {"submitted": serializers.BooleanField()})},
+    responses=documented(
+        {
+            200: inline_serializer("Submitted", {"submitted": serializers.BooleanField()}),
+            403: CSRF_FAILED,
+            404: NOT_FOUND,
+        }
+    ),
     summary="Submit the attempt (only the first of simultaneous submits counts)",
 )
 @api_view(["POST"])
@@ -179,7 +219,7 @@ class QueueItemOutput(serializers.Serializer):
     score = serializers.FloatField(source="current.score", allow_null=True, default=None)
 
 
-@extend_schema(responses={200: QuizOutput, 404: OpenApiResponse(description="Not yours")})
+@extend_schema(responses=documented({200: QuizOutput, 404: NOT_FOUND}))
 @api_view(["GET"])
 def quiz_detail(request, quiz_uuid):
     """A quiz's settings as its trainees see them (no questions' answer keys)."""
@@ -198,7 +238,7 @@ def _fields(quiz) -> dict:
 
 
 @extend_schema(
-    responses={200: QueueItemOutput(many=True), 404: OpenApiResponse(description="Not yours")},
+    responses=documented({200: QueueItemOutput(many=True), 404: NOT_FOUND}),
     summary="The marking queue of a quiz (candidate numbers while marking is blind)",
 )
 @api_view(["GET"])
@@ -208,12 +248,17 @@ def marking_queue(request, quiz_uuid):
 
 
 @extend_schema(
-    methods=["GET"], responses={200: MarkOutput(many=True)}, summary="Every mark of an answer"
+    methods=["GET"],
+    responses=documented({200: MarkOutput(many=True), 404: NOT_FOUND}),
+    summary="Every mark of an answer",
 )
 @extend_schema(
     methods=["POST"],
     request=MarkInput,
-    responses={201: MarkOutput, 400: OpenApiResponse(description="Out of range, or no reason")},
+    responses=documented(
+        {201: MarkOutput, 404: NOT_FOUND},
+        body="Out of range, or no reason",
+    ),
     summary="Mark an answer (an override of the automatic score needs a reason)",
 )
 @api_view(["GET", "POST"])

@@ -23,3 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 handler400 = "portal.views.bad_request"
+handler404 = "portal.api_errors.not_found"
+handler500 = "portal.api_errors.server_error"

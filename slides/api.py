@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+
+from portal.api_errors import (
+    INVALID,
+    NOT_FOUND,
+    documented,
+    error,
+    forbidden,
+)
+from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 
 from . import access, services
 from .forms import split_tags
@@ -78,21 +87,26 @@ class ListFilters(serializers.Serializer):
 
 @extend_schema(
     methods=["GET"],
-    parameters=[ListFilters],
-    responses={
-        200: SlideOutput(many=True),
-        403: OpenApiResponse(description="The library is for educators"),
-    },
+    parameters=[ListFilters, PAGE],
+    responses=documented(
+        {
+            200: paginated(SlideOutput),
+            400: INVALID,
+            403: error("The library is for educators"),
+            404: PAGE_NOT_FOUND,
+        }
+    ),
     summary="Slides this user may see",
+    # A page is one object, so spectacular would not name this a list by itself.
+    operation_id="slides_list",
 )
 @extend_schema(
     methods=["POST"],
     request={"multipart/form-data": SlideUploadInput},
-    responses={
-        201: SlideOutput,
-        400: OpenApiResponse(description="Invalid upload"),
-        403: OpenApiResponse(description="Only educators upload"),
-    },
+    responses=documented(
+        {201: SlideOutput, 403: forbidden("Only educators upload")},
+        body="Not a file of a supported format, or invalid input",
+    ),
     summary="Upload a slide (processing starts at once)",
 )
 @api_view(["GET", "POST"])
@@ -130,7 +144,7 @@ def slide_list(request):
     )
 
 
-@extend_schema(responses={200: SlideOutput, 404: OpenApiResponse(description="No such slide")})
+@extend_schema(responses=documented({200: SlideOutput, 404: NOT_FOUND}))
 @api_view(["GET"])
 def slide_detail(request, slide_uuid):
     slide = access.get_library_slide(request.user, slide_uuid)
@@ -139,11 +153,10 @@ def slide_detail(request, slide_uuid):
 
 @extend_schema(
     request=ReviewInput,
-    responses={
-        200: SlideOutput,
-        400: OpenApiResponse(description="Not awaiting review, or a rejection without a note"),
-        404: OpenApiResponse(description="No such slide"),
-    },
+    responses=documented(
+        {200: SlideOutput, 404: NOT_FOUND},
+        body="Not awaiting review, a rejection without a note, or invalid input",
+    ),
     summary="Pass or fail the identifier review gate",
 )
 @api_view(["POST"])
