@@ -27,7 +27,6 @@ from .models import (
     Quiz,
     TeachingAnnotation,
 )
-from .quiz_authoring import alias_scope
 
 
 def _one(queryset, what: str):
@@ -196,7 +195,7 @@ def slide_for_tiles(user, public_id: UUID | str) -> Slide | None:
         alias = SlideAlias.objects.select_related("slide").filter(alias=public_id).first()
         if alias is None:
             return None
-        try:  # the scope is `alias_scope(quiz)`: "quiz:<uuid>"
+        try:  # the scope is `Quiz.alias_scope`: "quiz:<uuid>"
             quiz_uuid = UUID(alias.scope.partition(":")[2])
         except ValueError:
             return None
@@ -211,7 +210,7 @@ def slide_for_tiles(user, public_id: UUID | str) -> Slide | None:
             uuid=quiz_uuid,
             questions__case_slide__slide=alias.slide,
         ).first()
-        if quiz is None or alias_scope(quiz) != alias.scope:
+        if quiz is None or quiz.alias_scope != alias.scope:
             return None
         slide = alias.slide
     return slide if slide.is_viewable else None

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
-from . import marking
-from .assessment.selectors import exam_lock
-from .models import Attempt, CaseProgress, Course, Enrolment, EnrolmentRole, Quiz
+from .models import CaseProgress, Course, Enrolment, EnrolmentRole
 
 
 @dataclass(frozen=True)
@@ -43,59 +41,3 @@ def course_cards(user) -> list[CourseCard]:
         CourseCard(course, roles.get(course.id, ""), done.get(course.id, 0), course.total)
         for course in courses
     ]
-
-
-@dataclass(frozen=True)
-class QuizCard:
-    quiz: object
-    state: str  # "upcoming" | "open" | "closed"
-    attempts: int
-    submitted: bool
-    released_score: float | None
-    maximum: float
-
-
-def quiz_cards(user, now) -> dict[str, list[QuizCard]]:
-    """A trainee's quizzes grouped as upcoming, open and past, with released marks."""
-    quizzes = list(
-        Quiz.objects.filter(
-            published=True,
-            course__in=Course.objects.visible_to(user),
-            course__enrolments__user=user,
-            course__enrolments__role=EnrolmentRole.TRAINEE,
-        )
-        .annotate(maximum=Sum("questions__points"))
-        .select_related("course")
-        .order_by("opens_at", "title")[:100]
-    )
-    attempts: dict[int, list[Attempt]] = {}
-    for attempt in (
-        Attempt.objects.filter(trainee=user, quiz__in=quizzes)
-        .prefetch_related("answers__marks")
-        .order_by("number")
-    ):
-        attempts.setdefault(attempt.quiz_id, []).append(attempt)
-    groups: dict[str, list[QuizCard]] = {"upcoming": [], "open": [], "closed": []}
-    locks = exam_lock(user, now)
-    for quiz in quizzes:
-        if quiz.opens_at and now < quiz.opens_at:
-            state = "upcoming"
-        elif not quiz.is_open(now):
-            state = "closed"
-        else:
-            state = "open"
-        mine = attempts.get(quiz.id, [])
-        submitted = [a for a in mine if a.state == Attempt.State.SUBMITTED]
-        score = None
-        if quiz.marks_released and submitted and locks.quiz(quiz) is None:
-            totals = []
-            for attempt in submitted:
-                marks = [marking.current_mark(list(a.marks.all())) for a in attempt.answers.all()]
-                totals.append(sum(m.score for m in marks if m is not None))
-            score = round(max(totals), 2)
-        if state == "open" and submitted and len(mine) >= quiz.attempts_allowed:
-            state = "closed"
-        groups[state].append(
-            QuizCard(quiz, state, len(mine), bool(submitted), score, quiz.maximum or 0)
-        )
-    return groups

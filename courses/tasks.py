@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from . import attempts
+from .assessment import attempts
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -67,7 +67,8 @@ def _role_links(user) -> list[dict[str, str]]:
 def home(request):
     from django.utils import timezone
 
-    from courses.dashboard import course_cards, quiz_cards
+    from courses.assessment.dashboard import quiz_cards
+    from courses.dashboard import course_cards
 
     return render(
         request,

@@ -1,4 +1,5 @@
-"""Reads about assessment that several pages share, each decided here once.
+"""Reads about assessment that several pages share, each decided here once: an attempt's total
+(`attempt_totals`), what the feedback policy shows (`feedback_visible`), and the exam lock.
 
 The exam lock: while an exam is live (`Quiz.objects.live_exams`), every piece of teaching content
 about the slides it uses is withheld from the trainees of its course: teaching annotations, tours,
@@ -19,6 +20,7 @@ from django.utils import formats, timezone
 
 from ..access import role_in
 from ..models import Answer, Attempt, Case, Course, EnrolmentRole, Question, Quiz
+from .marking import current_mark
 
 
 @dataclass(frozen=True)
@@ -147,3 +149,52 @@ def feedback_visible(quiz: Quiz, attempt: Attempt, answer: Answer | None) -> boo
 def exam_lock(user, now=None) -> LockedSlides:
     """The exam lock for this person now (see the module docstring)."""
     return LockedSlides(user, now)
+
+
+# --- Totals ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptTotal:
+    """An attempt's score from the marks that count now (the one definition every page, the
+    dashboard, the results table and the CSV use)."""
+
+    marked: float  # the sum of the marks that count so far
+    maximum: float  # the points of every question the attempt was given
+    awaiting: int  # answers with no mark yet (an examiner's to give)
+
+    @property
+    def score(self) -> float | None:
+        """The total, or None while an answer awaits a mark: a partial sum is never shown as
+        the total."""
+        return None if self.awaiting else round(self.marked, 2)
+
+
+def attempt_totals(attempts: Iterable[Attempt]) -> dict[int, AttemptTotal]:
+    """Totals of many attempts, in three queries whatever their number."""
+    attempts = list(attempts)
+    question_ids = {qid for attempt in attempts for qid in attempt.question_order}
+    points = dict(Question.objects.filter(id__in=question_ids).values_list("id", "points"))
+    answers = {
+        (answer.attempt_id, answer.question_id): answer
+        for answer in Answer.objects.filter(attempt__in=attempts).prefetch_related("marks")
+    }
+    totals = {}
+    for attempt in attempts:
+        marked, maximum, awaiting = 0.0, 0.0, 0
+        for qid in attempt.question_order:
+            if qid not in points:
+                continue  # a question deleted since the attempt started counts for nothing
+            maximum += points[qid]
+            answer = answers.get((attempt.pk, qid))
+            mark = current_mark(list(answer.marks.all())) if answer is not None else None
+            if mark is None:
+                awaiting += 1
+            else:
+                marked += mark.score
+        totals[attempt.pk] = AttemptTotal(marked, maximum, awaiting)
+    return totals
+
+
+def attempt_total(attempt: Attempt) -> AttemptTotal:
+    return attempt_totals([attempt])[attempt.pk]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .. import attempts
 from ..models import Attempt, Quiz
+from . import attempts
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 Reference data (correct options, reference regions, values, tolerances) lives in
 `ReferenceAnswer` and `Choice.is_correct` and must never reach a trainee before the quiz's
 feedback policy allows; everything that serialises for trainees goes through
-courses/assessment_views.py and courses/assessment_api.py, which never read those fields.
+courses/assessment/presenters.py, which reads them only when courses/assessment/selectors.py allows.
 """
 
 from __future__ import annotations
@@ -98,6 +98,11 @@ class Quiz(models.Model):
             and (self.opens_at is None or self.opens_at <= now)
             and (self.closes_at is None or now < self.closes_at)
         )
+
+    @property
+    def alias_scope(self) -> str:
+        """The scope of the aliases an exam shows its slides under (`slides.SlideAlias`)."""
+        return f"quiz:{self.uuid}"
 
     def is_live_exam(self, now) -> bool:
         return self.is_exam and self.is_open(now) and not self.marks_released

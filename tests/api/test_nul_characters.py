@@ -7,7 +7,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from courses import attempts
+from courses.assessment import attempts
 from courses.models import TeachingAnnotation
 
 POINT = {"type": "Point", "coordinates": [100, 100]}
@@ -46,7 +46,10 @@ def test_an_import_file_nested_too_deeply_is_refused(client, educator, case_slid
         {"file": SimpleUploadedFile("deep.geojson", content)},
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "The file is nested too deeply."}
+    assert response.json() == {
+        "detail": "The file cannot be read: "
+        "The JSON nests arrays and objects more than 64 levels deep."
+    }
 
 
 def test_a_text_answer_with_a_nul_is_refused(client, trainee, quiz_factory):

@@ -22,7 +22,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from courses import attempts, services
+from courses import services
+from courses.assessment import attempts
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow

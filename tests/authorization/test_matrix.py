@@ -15,8 +15,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from courses import attempts, quiz_authoring
 from courses import services as course_services
+from courses.assessment import attempts, authoring
 from courses.models import Enrolment, EnrolmentRole
 from portal.models import Role, User
 from slides import pipeline
@@ -135,7 +135,7 @@ def world(db, slide_files):
     other.save()
     for persona, role in (("other_trainee", "trainee"), ("other_examiner", "examiner")):
         course_services.enrol(course=other, identifiers=[persona], role=role, added_by=None)
-    quiz = quiz_authoring.create_quiz(
+    quiz = authoring.create_quiz(
         course=course,
         title="Quiz",
         published=True,
@@ -143,13 +143,13 @@ def world(db, slide_files):
         opens_at=timezone.now() - timedelta(hours=1),
     )
     quiz.examiners.add(users["assigned_examiner"])
-    quiz_authoring.add_question(
+    authoring.add_question(
         quiz=quiz,
         type="single",
         prompt="Which?",
         options=[{"text": "A", "correct": True}, {"text": "B"}],
     )
-    point = quiz_authoring.add_question(
+    point = authoring.add_question(
         quiz=quiz,
         type="point",
         prompt="Where?",

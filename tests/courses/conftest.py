@@ -69,7 +69,7 @@ def quiz_factory(course, case_slide, examiner):
     """Build a quiz on the course with one question of each type."""
     from django.utils import timezone
 
-    from courses import quiz_authoring
+    from courses.assessment import authoring
 
     def make(**settings):
         options = {
@@ -79,9 +79,9 @@ def quiz_factory(course, case_slide, examiner):
             "opens_at": timezone.now() - timezone.timedelta(hours=1),
         }
         options.update(settings)
-        quiz = quiz_authoring.create_quiz(course=course, title="Quiz", **options)
+        quiz = authoring.create_quiz(course=course, title="Quiz", **options)
         quiz.examiners.add(examiner)
-        quiz_authoring.add_question(
+        authoring.add_question(
             quiz=quiz,
             type="single",
             prompt="Which organ?",
@@ -90,7 +90,7 @@ def quiz_factory(course, case_slide, examiner):
                 {"text": "Lung", "feedback": "No"},
             ],
         )
-        quiz_authoring.add_question(
+        authoring.add_question(
             quiz=quiz,
             type="point",
             prompt="Point to the crypt abscess",
@@ -99,7 +99,7 @@ def quiz_factory(course, case_slide, examiner):
             reference={"geometry": {"type": "GeometryCollection", "geometries": [TARGET]},
                        "tolerance": 5, "model_answer": REFERENCE_CANARY},
         )  # fmt: skip
-        quiz_authoring.add_question(
+        authoring.add_question(
             quiz=quiz,
             type="outline",
             prompt="Outline the tumour",
@@ -107,14 +107,14 @@ def quiz_factory(course, case_slide, examiner):
             case_slide=case_slide,
             reference={"geometry": TARGET, "full_at": 0.8, "zero_at": 0.3},
         )
-        quiz_authoring.add_question(
+        authoring.add_question(
             quiz=quiz,
             type="measure",
             prompt="Measure the depth",
             case_slide=case_slide,
             reference={"geometry": RULER, "tolerance": 10},
         )
-        quiz_authoring.add_question(
+        authoring.add_question(
             quiz=quiz,
             type="text",
             prompt="Describe it",

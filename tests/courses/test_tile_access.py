@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import attempts, services
+from courses import services
 from courses.access import slide_for_tiles
+from courses.assessment import attempts
 from courses.models import Enrolment
 from slides.models import SlideAlias
 from slides.tile_tokens import CLOCK_SKEW_SECONDS, expires_at, lifetime_cap, token_is_valid

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from courses import attempts
+from courses.assessment import attempts
 from courses.models import Attempt, Mark
 
 pytestmark = pytest.mark.django_db(transaction=True)

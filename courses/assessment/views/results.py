@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import access
+from ... import access
+from ...models import Answer, Attempt
 from ..cohort_picture import cohort_png
 from ..marking_queue import candidate_label
-from ..models import Answer, Attempt
 from ..results import quiz_results
 
 
@@ -42,16 +42,23 @@ def results_csv(request, quiz_uuid):
     response["Content-Disposition"] = f'attachment; filename="results-{quiz.uuid}.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["trainee", "attempt", *[f"Q{i}" for i in range(1, len(data.questions) + 1)], "total"]
+        [
+            "trainee",
+            "attempt",
+            *[f"Q{i}" for i in range(1, len(data.questions) + 1)],
+            "total",
+            "awaiting marking",
+        ]
     )
     for row in data.rows:
         cells = ["" if score is None else f"{score:g}" for score in row.scores]
-        total = "" if row.total is None else f"{row.total:g}"
+        score = row.total.score
+        total = "" if score is None else f"{score:g}"
         # A leading =, +, - or @ would run as a formula in a spreadsheet.
         label = "'" + row.label if row.label[:1] in "=+-@" else row.label
-        writer.writerow([label, row.attempt.number, *cells, total])
+        writer.writerow([label, row.attempt.number, *cells, total, row.total.awaiting])
     writer.writerow(
-        ["maximum", "", *[f"{q.points:g}" for q in data.questions], f"{data.maximum:g}"]
+        ["maximum", "", *[f"{q.points:g}" for q in data.questions], f"{data.maximum:g}", ""]
     )
     return response
 

@@ -14,13 +14,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import attempts, quiz_authoring, services
+from courses import services
+from courses.assessment import attempts, authoring
 from courses.assessment import services as assessment_services
 from courses.assessment.selectors import exam_lock
 from courses.models import Attempt, Quiz
 from tests.crawler import crawl
 
-from .conftest import REFERENCE_CANARY
+from ..conftest import REFERENCE_CANARY
 
 ANNOTATION = {
     "type": "Polygon",
@@ -341,7 +342,7 @@ def test_the_open_quizzes_query_agrees_with_is_open(
 ):
     now = timezone.now()
     hours = lambda n: None if n is None else now + timedelta(hours=n)  # noqa: E731
-    quiz = quiz_authoring.create_quiz(
+    quiz = authoring.create_quiz(
         course=course, title="Window", kind="exam", opens_at=hours(opens), closes_at=hours(closes)
     )
     Quiz.objects.filter(pk=quiz.pk).update(

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import access, marking
+from ... import access
+from ...models import Answer, Mark
+from .. import marking
 from ..marking_queue import candidate_label, marking_rows
-from ..models import Answer, Mark
-from ..quiz_presenters import question_viewer
+from ..presenters import question_viewer
 
 
 class MarkForm(forms.Form):

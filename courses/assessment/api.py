@@ -1,5 +1,5 @@
 """Trainee-facing attempt API: autosave with versions, check, submit. Nothing here serialises
-reference data except through quiz_presenters, which applies the feedback policy."""
+reference data except through assessment.presenters, which applies the feedback policy."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from portal.api_errors import (
 )
 from portal.json_fields import StorableJSONField
 
-from . import access, attempts, marking
+from .. import access
+from . import attempts, marking
 from .marking_queue import marking_rows
-from .quiz_presenters import attempt_questions
+from .presenters import attempt_questions
 
 
 class AnswerInput(serializers.Serializer):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..models import Answer, Attempt, Mark
 from . import marking
-from .models import Answer, Attempt, Mark
 
 
 def candidate_label(attempt: Attempt, quiz) -> str:

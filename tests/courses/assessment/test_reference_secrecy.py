@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import attempts, services
+from courses import services
+from courses.assessment import attempts
 from tests.crawler import crawl
 
-from .conftest import REFERENCE_CANARY
+from ..conftest import REFERENCE_CANARY
 
 CANARIES = [
     REFERENCE_CANARY,

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from slides.views import viewer_context
 
-from .. import access, quiz_authoring
-from ..assessment import services as assessment_services
-from ..models import CaseSlide, EnrolmentRole, Question, Quiz
-from ..quiz_forms import ExaminersForm, QuestionForm, QuizForm
-from .courses import _error_messages
+from ... import access
+from ...models import CaseSlide, EnrolmentRole, Question, Quiz
+from ...views.courses import _error_messages
+from .. import authoring as quiz_authoring
+from .. import services as assessment_services
+from ..forms import ExaminersForm, QuestionForm, QuizForm
 
 QUIZ_FIELDS = [
     "title",

@@ -10,23 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import access, attempts, marking
-from ..assessment.selectors import exam_lock, feedback_visible
-from ..models import Attempt, Quiz
-from ..quiz_presenters import attempt_questions
-
-
-def attempt_total(attempt: Attempt) -> tuple[float | None, float]:
-    """(score, out of) from the marks that count; score None while anything awaits marking."""
-    total, maximum, pending = 0.0, 0.0, False
-    for answer in attempt.answers.select_related("question").prefetch_related("marks"):
-        maximum += answer.question.points
-        mark = marking.current_mark(list(answer.marks.all()))
-        if mark is None:
-            pending = True
-        else:
-            total += mark.score
-    return (None if pending else round(total, 2)), maximum
+from ... import access
+from ...models import Attempt, Quiz
+from .. import attempts
+from ..presenters import attempt_questions
+from ..selectors import attempt_total, exam_lock, feedback_visible
 
 
 @login_required
@@ -39,7 +27,8 @@ def quiz_page(request, quiz_uuid):
     history = []
     for attempt in Attempt.objects.filter(quiz=quiz, trainee=request.user).order_by("number"):
         visible = feedback_visible(quiz, attempt, None) and not attempt.is_open and lock is None
-        score, maximum = attempt_total(attempt) if visible else (None, None)
+        total = attempt_total(attempt) if visible else None
+        score, maximum = (total.score, total.maximum) if total else (None, None)
         history.append({"attempt": attempt, "score": score, "maximum": maximum, "visible": visible})
     used = len(history)
     return render(
@@ -112,7 +101,8 @@ def attempt_result(request, attempt_uuid):
     quiz = attempt.quiz
     lock = exam_lock(request.user).quiz(quiz)
     visible = feedback_visible(quiz, attempt, None) and lock is None
-    score, maximum = attempt_total(attempt) if visible else (None, None)
+    total = attempt_total(attempt) if visible else None
+    score, maximum = (total.score, total.maximum) if total else (None, None)
     return render(
         request,
         "courses/attempt_result.html",

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import shape
 
-from courses.scoring import (
+from courses.assessment.scoring import (
     Score,
     UnscorableError,
     cohort_facility,
@@ -794,9 +794,10 @@ def test_scoring_is_pure_python_without_django():
         [
             sys.executable,
             "-c",
-            "import sys, courses.scoring; print(any(m.startswith('django') for m in sys.modules))",
+            "import sys, courses.assessment.scoring; "
+            "print(any(m.startswith('django') for m in sys.modules))",
         ],
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
         capture_output=True,
         text=True,
         check=True,

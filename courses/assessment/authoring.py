@@ -9,8 +9,8 @@ from django.db.models import Max
 from slides import geometry as geo
 from slides.models import SlideAlias
 
+from ..models import Choice, Course, Question, Quiz, ReferenceAnswer
 from . import marking
-from .models import Choice, Course, Question, Quiz, ReferenceAnswer
 
 OPTION_KEYS = "abcdefghij"
 
@@ -35,17 +35,13 @@ def update_quiz(*, quiz: Quiz, examiners=None, **settings) -> Quiz:
     return quiz
 
 
-def alias_scope(quiz: Quiz) -> str:
-    return f"quiz:{quiz.uuid}"
-
-
 def ensure_aliases(quiz: Quiz) -> None:
     """Every slide an exam shows gets its opaque alias."""
     slide_ids = quiz.questions.filter(case_slide__isnull=False).values_list(
         "case_slide__slide_id", flat=True
     )
     for slide_id in set(slide_ids):
-        SlideAlias.objects.get_or_create(scope=alias_scope(quiz), slide_id=slide_id)
+        SlideAlias.objects.get_or_create(scope=quiz.alias_scope, slide_id=slide_id)
 
 
 def _validated_reference_geometry(question_type: str, geometry, slide) -> dict | None:

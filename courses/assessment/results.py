@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..models import Answer, Attempt, Question, Quiz
 from . import marking, scoring
-from .models import Answer, Attempt, Question, Quiz
+from .selectors import AttemptTotal, attempt_totals
 
 
 @dataclass
 class ResultRow:
     label: str
     attempt: Attempt
+    total: AttemptTotal
     scores: list[float | None] = field(default_factory=list)
-
-    @property
-    def total(self) -> float | None:
-        if any(score is None for score in self.scores):
-            return None
-        return round(sum(self.scores), 2)
 
 
 @dataclass
@@ -33,7 +29,7 @@ class QuizResults:
 
 
 def quiz_results(quiz: Quiz, *, label) -> QuizResults:
-    """The best submitted attempt of each trainee (highest total; pending counts as 0)."""
+    """The best submitted attempt of each trainee (most marks so far; awaiting ones count 0)."""
     questions = list(quiz.questions.order_by("position", "id"))
     answers = (
         Answer.objects.filter(attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED)
@@ -48,12 +44,15 @@ def quiz_results(quiz: Quiz, *, label) -> QuizResults:
             mark.score if mark else None
         )
         attempts[answer.attempt_id] = answer.attempt
+    totals = attempt_totals(attempts.values())
     best: dict[int, ResultRow] = {}
     for attempt_id, scores in by_attempt.items():
         attempt = attempts[attempt_id]
-        row = ResultRow(label(attempt), attempt, [scores.get(q.id) for q in questions])
+        row = ResultRow(
+            label(attempt), attempt, totals[attempt_id], [scores.get(q.id) for q in questions]
+        )
         current = best.get(attempt.trainee_id)
-        if current is None or (row.total or 0) > (current.total or 0):
+        if current is None or row.total.marked > current.total.marked:
             best[attempt.trainee_id] = row
     rows = sorted(best.values(), key=lambda r: r.label)
     facility = []

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from ..models import Answer, Attempt, Mark, Question, ReferenceAnswer
 from . import scoring
-from .models import Answer, Attempt, Mark, Question, ReferenceAnswer
 
 
 class UnscorableError(Exception):

@@ -6,7 +6,7 @@ from django import forms
 
 from portal import json_limits
 
-from .models import CaseSlide, Question, Quiz
+from ..models import CaseSlide, Question, Quiz
 
 
 class QuizForm(forms.Form):

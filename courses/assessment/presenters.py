@@ -11,10 +11,9 @@ from __future__ import annotations
 from slides.models import SlideAlias
 from slides.views import viewer_context
 
+from ..models import Answer, Attempt, Question, Quiz
 from . import marking
-from .assessment.selectors import ExamLock, exam_lock, feedback_visible
-from .models import Answer, Attempt, Question, Quiz
-from .quiz_authoring import alias_scope
+from .selectors import ExamLock, exam_lock, feedback_visible
 
 
 def question_viewer(
@@ -28,7 +27,7 @@ def question_viewer(
     slide = question.case_slide.slide
     public_id = None
     if quiz.is_exam:
-        alias = SlideAlias.objects.filter(scope=alias_scope(quiz), slide=slide).first()
+        alias = SlideAlias.objects.filter(scope=quiz.alias_scope, slide=slide).first()
         public_id = alias.alias if alias else None
         if public_id is None:
             return None  # never fall back to the teaching id in an exam

@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from ..models import Answer, Attempt, Question, Quiz
 from . import marking
 from .answers import AnswerError, validate_payload
-from .assessment.selectors import exam_lock
-from .models import Answer, Attempt, Question, Quiz
+from .selectors import exam_lock
 
 
 class AttemptClosed(Exception):

@@ -1,0 +1,31 @@
+"""API routes of assessment, included into `courses.api_urls`."""
+
+from django.urls import path
+
+from . import api as assessment_api
+
+urlpatterns = [
+    path("attempts/<uuid:attempt_uuid>/", assessment_api.attempt_detail, name="api-attempt-detail"),
+    path(
+        "attempts/<uuid:attempt_uuid>/answers/<uuid:question_uuid>/",
+        assessment_api.answer_save,
+        name="api-answer-save",
+    ),
+    path(
+        "attempts/<uuid:attempt_uuid>/answers/<uuid:question_uuid>/check/",
+        assessment_api.answer_check,
+        name="api-answer-check",
+    ),
+    path(
+        "attempts/<uuid:attempt_uuid>/submit/",
+        assessment_api.attempt_submit,
+        name="api-attempt-submit",
+    ),
+    path("quizzes/<uuid:quiz_uuid>/", assessment_api.quiz_detail, name="api-quiz-detail"),
+    path(
+        "quizzes/<uuid:quiz_uuid>/marking/",
+        assessment_api.marking_queue,
+        name="api-marking-queue",
+    ),
+    path("answers/<int:answer_id>/marks/", assessment_api.answer_marks, name="api-answer-marks"),
+]

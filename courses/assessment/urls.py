@@ -1,0 +1,34 @@
+"""Pages of assessment, included into `courses.urls` (namespace "courses")."""
+
+from django.urls import path
+
+from .views import marking, quizzes, results, taking
+
+urlpatterns = [
+    path("courses/<uuid:course_uuid>/quizzes/new/", quizzes.quiz_create, name="quiz-create"),
+    path("quizzes/<uuid:quiz_uuid>/", taking.quiz_page, name="quiz"),
+    path("quizzes/<uuid:quiz_uuid>/start/", taking.quiz_start, name="quiz-start"),
+    path("quizzes/<uuid:quiz_uuid>/edit/", quizzes.quiz_edit, name="quiz-edit"),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/new/",
+        quizzes.question_create,
+        name="question-create",
+    ),
+    path(
+        "questions/<uuid:question_uuid>/scoring/", quizzes.question_scoring, name="question-scoring"
+    ),
+    path("quizzes/<uuid:quiz_uuid>/release/", quizzes.quiz_release, name="quiz-release"),
+    path("quizzes/<uuid:quiz_uuid>/close/", quizzes.quiz_close, name="quiz-close"),
+    path("quizzes/<uuid:quiz_uuid>/marking/", marking.marking_queue, name="marking"),
+    path("answers/<int:answer_id>/mark/", marking.mark_answer, name="mark-answer"),
+    path("quizzes/<uuid:quiz_uuid>/results/", results.results, name="results"),
+    path("quizzes/<uuid:quiz_uuid>/results.csv", results.results_csv, name="results-csv"),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/cohort.png",
+        results.cohort_picture,
+        name="cohort-picture",
+    ),
+    path("attempts/<uuid:attempt_uuid>/", taking.attempt_page, name="attempt"),
+    path("attempts/<uuid:attempt_uuid>/submit/", taking.attempt_submit, name="attempt-submit"),
+    path("attempts/<uuid:attempt_uuid>/result/", taking.attempt_result, name="attempt-result"),
+]
