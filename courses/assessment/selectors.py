@@ -7,7 +7,8 @@ case discussion and diagnosis, annotation exports, and the references, feedback,
 `check` answers of every other quiz that uses those slides. Pages, the API and exports ask
 `exam_lock(user)` (its `teaching`, `case` or `quiz`); none of them re-derives the rule.
 Educators and examiners of the course are not affected. The lock follows the slide, not the
-case slide, so the same slide shown in another case or another course is withheld too.
+case slide, so the same slide shown in another case or another course is withheld too, and it
+covers every slide that shares a case with a slide the exam asks about (serial sections).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import datetime
 from django.utils import formats, timezone
 
 from ..access import role_in
-from ..models import Answer, Attempt, Case, Course, EnrolmentRole, Question, Quiz
+from ..models import Answer, Attempt, Case, CaseSlide, Course, EnrolmentRole, Question, Quiz
 from .marking import current_mark
 
 
@@ -51,7 +52,11 @@ class _LiveExam:
 
 
 def _locking_exams(user, now) -> dict[int, list[_LiveExam]]:
-    """slide id → the live exams using it, among the courses this person takes as a trainee."""
+    """slide id → the live exams that lock it, among the courses this person takes as a trainee.
+
+    An exam locks the slides it asks about and every slide that shares a case with one of
+    them: a case's slides are serial sections of one specimen, so an outline taught on the
+    H&E answers the same question asked on the immunostain."""
     if not user.is_authenticated:
         return {}
     rows = (
@@ -64,11 +69,25 @@ def _locking_exams(user, now) -> dict[int, list[_LiveExam]]:
         .values_list("case_slide__slide_id", "quiz_id", "quiz__title", "quiz__closes_at")
         .distinct()
     )
-    locks: dict[int, list[_LiveExam]] = {}
+    asked: dict[int, list[_LiveExam]] = {}
     for slide_id, quiz_id, title, closes_at in rows:
-        exams = locks.setdefault(slide_id, [])
+        exams = asked.setdefault(slide_id, [])
         if all(exam.quiz_id != quiz_id for exam in exams):
             exams.append(_LiveExam(quiz_id, title, closes_at))
+    if not asked:
+        return {}
+    siblings = CaseSlide.objects.filter(
+        case__in=CaseSlide.objects.filter(slide__in=list(asked)).values("case")
+    ).values_list("case_id", "slide_id")
+    slides_of_case: dict[int, set[int]] = {}
+    for case_id, slide_id in siblings:
+        slides_of_case.setdefault(case_id, set()).add(slide_id)
+    locks = {slide_id: list(exams) for slide_id, exams in asked.items()}
+    for slides in slides_of_case.values():
+        exams = {e.quiz_id: e for s in slides if s in asked for e in asked[s]}
+        for slide_id in slides:
+            known = {e.quiz_id for e in locks.setdefault(slide_id, [])}
+            locks[slide_id] += [e for qid, e in exams.items() if qid not in known]
     return locks
 
 

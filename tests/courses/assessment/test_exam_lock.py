@@ -21,7 +21,7 @@ from courses.assessment.selectors import exam_lock
 from courses.models import Attempt, Quiz
 from tests.crawler import crawl
 
-from ..conftest import REFERENCE_CANARY
+from ..conftest import REFERENCE_CANARY, TARGET
 
 ANNOTATION = {
     "type": "Polygon",
@@ -352,3 +352,34 @@ def test_the_open_quizzes_query_agrees_with_is_open(
     assert quiz.is_open(now) is expected
     assert Quiz.objects.open_at(now).filter(pk=quiz.pk).exists() is expected
     assert Quiz.objects.live_exams(now).filter(pk=quiz.pk).exists() is expected
+
+
+def test_slides_that_share_a_case_with_an_exam_slide_are_locked_too(
+    client, trainee, educator, case, quiz_factory
+):
+    """The exam asks on the H&E; the CD20 of the same case shows the same specimen."""
+    quiz_factory(kind="exam", feedback_policy="on_release")
+    cd20 = case.case_slides.get(stain="CD20")
+    services.create_annotation(
+        case_slide=cd20,
+        author=educator,
+        geometry={"type": "Point", "coordinates": [1111.11, 777.77]},
+        properties={"label": "Same specimen", "kind": "point"},
+    )
+    practice = authoring.create_quiz(course=case.module.course, title="CD20", published=True)
+    authoring.add_question(
+        quiz=practice,
+        type="point",
+        prompt="Point to a positive cell",
+        case_slide=cd20,
+        reference={
+            "geometry": {"type": "GeometryCollection", "geometries": [TARGET]},
+            "tolerance": 5,
+        },
+    )
+    client.force_login(trainee)
+    response = client.get(f"/api/case-slides/{cd20.uuid}/annotations/")
+    assert response.status_code == 403 and b"1111.11" not in response.content
+    assert exam_lock(trainee).quiz(practice) is not None
+    client.force_login(educator)
+    assert b"1111.11" in client.get(f"/api/case-slides/{cd20.uuid}/annotations/").content
