@@ -119,6 +119,8 @@ class Question(models.Model):
         MEASURE = "measure", "Measure it"
 
     SPATIAL = (Type.POINT, Type.OUTLINE, Type.MEASURE)
+    # Types no automatic score exists for: every answer waits for an examiner.
+    EXAMINER_ONLY = (Type.TEXT,)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -160,7 +162,7 @@ class Question(models.Model):
 
     @property
     def needs_examiner(self) -> bool:
-        return self.type == self.Type.TEXT
+        return self.type in self.EXAMINER_ONLY
 
 
 class Choice(models.Model):
