@@ -116,3 +116,8 @@ def test_the_page_lists_the_trainees_and_saves_what_the_educator_types(
     quiz_page = client.get(reverse("courses:quiz", args=[quiz.uuid])).content.decode()
     assert "55 minutes from when you start (including your 25 extra minutes)" in quiz_page
     assert "2 of 2 left" in quiz_page
+    api = client.get(reverse("api-quiz-detail", args=[quiz.uuid])).json()
+    assert (api["time_limit_minutes"], api["attempts_allowed"]) == (55, 2)
+    client.force_login(other_trainee)
+    api = client.get(reverse("api-quiz-detail", args=[quiz.uuid])).json()
+    assert (api["time_limit_minutes"], api["attempts_allowed"]) == (30, 1)
