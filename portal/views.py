@@ -68,6 +68,7 @@ def home(request):
     from django.utils import timezone
 
     from courses.assessment.dashboard import quiz_cards
+    from courses.assessment.marking_queue import quizzes_to_mark
     from courses.dashboard import course_cards
 
     return render(
@@ -77,6 +78,7 @@ def home(request):
             "role_links": _role_links(request.user),
             "courses": course_cards(request.user),
             "quizzes": quiz_cards(request.user, timezone.now()),
+            "to_mark": quizzes_to_mark(request.user),
         },
     )
 

@@ -25,6 +25,7 @@ from .. import access
 from . import attempts, marking
 from .marking_queue import marking_rows
 from .presenters import attempt_questions
+from .selectors import allowance_for
 
 
 class AnswerInput(serializers.Serializer):
@@ -225,7 +226,17 @@ class QueueItemOutput(serializers.Serializer):
 def quiz_detail(request, quiz_uuid):
     """A quiz's settings as its trainees see them (no questions' answer keys)."""
     quiz = access.get_quiz_for_trainee(request.user, quiz_uuid)
-    return Response(QuizOutput({**_fields(quiz), "marks_released": quiz.marks_released}).data)
+    allowance = allowance_for(quiz, request.user)  # this trainee's, accommodations included
+    return Response(
+        QuizOutput(
+            {
+                **_fields(quiz),
+                "attempts_allowed": allowance.attempts_allowed,
+                "time_limit_minutes": allowance.time_limit_minutes,
+                "marks_released": quiz.marks_released,
+            }
+        ).data
+    )
 
 
 def _fields(quiz) -> dict:

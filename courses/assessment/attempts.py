@@ -1,8 +1,10 @@
 """A trainee's attempt at a quiz: start (or resume), autosave answers, check, submit.
 
-The server owns the clock: the deadline is fixed when the attempt starts (start + time limit,
-capped by the quiz's closing time); saves after it are refused and the attempt is submitted
-automatically. Every function takes `now`, so tests control time.
+The server owns the clock: the deadline is fixed when the attempt starts (start + time limit
++ the trainee's extra time, capped by the quiz's closing time); saves after it are refused and
+the attempt is submitted automatically. Extra time never runs past the closing time: that is the
+end of the exam for everyone, and of its exam lock (see `Accommodation`). Every function takes
+`now`, so tests control time.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.db.models import F
 from ..models import Answer, Attempt, Question, Quiz
 from . import marking
 from .answers import AnswerError, validate_payload
-from .selectors import exam_lock
+from .selectors import Allowance, allowance_for, exam_lock
 
 
 class AttemptClosed(Exception):
@@ -36,10 +38,13 @@ class StaleSave(Exception):
         self.current = current
 
 
-def deadline_for(quiz: Quiz, now):
+def deadline_for(quiz: Quiz, now, allowance: Allowance | None = None):
+    """When an attempt started `now` must end: the time limit (with the trainee's extra time,
+    from `allowance`) but never after the quiz closes."""
+    limit = allowance.time_limit_minutes if allowance else quiz.time_limit_minutes
     deadlines = []
-    if quiz.time_limit_minutes:
-        deadlines.append(now + timedelta(minutes=quiz.time_limit_minutes))
+    if limit:
+        deadlines.append(now + timedelta(minutes=limit))
     if quiz.closes_at:
         deadlines.append(quiz.closes_at)
     return min(deadlines) if deadlines else None
@@ -72,8 +77,9 @@ def start_attempt(*, quiz: Quiz, trainee, now) -> Attempt:
         return current
     if not quiz.is_open(now):
         raise ValidationError("This quiz is not open.")
+    allowance = allowance_for(quiz, trainee)
     used = Attempt.objects.filter(quiz=quiz, trainee=trainee).count()
-    if used >= quiz.attempts_allowed:
+    if used >= allowance.attempts_allowed:
         raise ValidationError("You have used all your attempts at this quiz.")
     order = list(quiz.questions.order_by("position", "id").values_list("id", flat=True))
     if quiz.shuffle_questions:
@@ -87,7 +93,7 @@ def start_attempt(*, quiz: Quiz, trainee, now) -> Attempt:
                 trainee=trainee,
                 number=used + 1,
                 started_at=now,
-                deadline=deadline_for(quiz, now),
+                deadline=deadline_for(quiz, now, allowance),
                 question_order=order,
                 candidate_number=candidate,
             )

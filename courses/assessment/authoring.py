@@ -9,7 +9,7 @@ from django.db.models import Max
 from slides import geometry as geo
 from slides.models import SlideAlias
 
-from ..models import Choice, Course, Question, Quiz, ReferenceAnswer
+from ..models import Choice, Course, EnrolmentRole, Question, Quiz, ReferenceAnswer
 from . import marking
 
 OPTION_KEYS = "abcdefghij"
@@ -17,9 +17,14 @@ OPTION_KEYS = "abcdefghij"
 
 @transaction.atomic
 def create_quiz(*, course: Course, title: str, **settings) -> Quiz:
+    """A new quiz, marked by every examiner of the course unless the educator changes that in
+    the quiz's settings: an examiner enrolled to mark should not find nothing to mark."""
     quiz = Quiz(course=course, title=title.strip(), **settings)
     quiz.full_clean()
     quiz.save()
+    quiz.examiners.set(
+        course.enrolments.filter(role=EnrolmentRole.EXAMINER).values_list("user_id", flat=True)
+    )
     return quiz
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Attempt, Course, EnrolmentRole, Quiz
-from .selectors import AttemptTotal, attempt_totals, exam_lock
+from .selectors import AttemptTotal, allowances, attempt_totals, exam_lock
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ def quiz_cards(user, now) -> dict[str, list[QuizCard]]:
         if attempt.state == Attempt.State.SUBMITTED
     ]
     totals = attempt_totals(released_attempts)
+    allowed = allowances(quizzes, user)
     groups: dict[str, list[QuizCard]] = {"upcoming": [], "open": [], "closed": []}
     locks = exam_lock(user, now)
     for quiz in quizzes:
@@ -59,7 +60,7 @@ def quiz_cards(user, now) -> dict[str, list[QuizCard]]:
         released = None
         if quiz.marks_released and submitted and locks.quiz(quiz) is None:
             released = max((totals[a.pk] for a in submitted), key=lambda total: total.marked)
-        if state == "open" and submitted and len(mine) >= quiz.attempts_allowed:
+        if state == "open" and submitted and len(mine) >= allowed[quiz.pk].attempts_allowed:
             state = "closed"
         groups[state].append(QuizCard(quiz, state, len(mine), bool(submitted), released))
     return groups

@@ -44,6 +44,42 @@ class ExaminersForm(forms.Form):
         self.fields["examiners"].queryset = candidates
 
 
+class AccommodationsForm(forms.Form):
+    """Extra minutes and extra attempts for each trainee of a course, two fields a trainee."""
+
+    def __init__(self, *args, trainees, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trainees = list(trainees)
+        for trainee in self.trainees:
+            found = current.get(trainee.pk)
+            self.fields[f"minutes_{trainee.pk}"] = forms.IntegerField(
+                min_value=0,
+                max_value=24 * 60,
+                required=False,
+                initial=found.extra_minutes if found else 0,
+                label=f"Extra minutes for {trainee.display_name}",
+            )
+            self.fields[f"attempts_{trainee.pk}"] = forms.IntegerField(
+                min_value=0,
+                max_value=50,
+                required=False,
+                initial=found.extra_attempts if found else 0,
+                label=f"Extra attempts for {trainee.display_name}",
+            )
+
+    def rows(self):
+        """(trainee, minutes field, attempts field) for the template."""
+        return [(t, self[f"minutes_{t.pk}"], self[f"attempts_{t.pk}"]) for t in self.trainees]
+
+    def changes(self) -> dict[int, tuple[int, int]]:
+        """trainee id → (extra minutes, extra attempts); an empty box counts as 0."""
+        data = self.cleaned_data
+        return {
+            t.pk: (data.get(f"minutes_{t.pk}") or 0, data.get(f"attempts_{t.pk}") or 0)
+            for t in self.trainees
+        }
+
+
 def parse_options(text: str) -> list[dict]:
     """One option per line; '*' in front marks a correct one; '||' separates its feedback."""
     options = []

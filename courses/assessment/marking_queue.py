@@ -1,8 +1,18 @@
-"""The marking queue: which answers of a quiz wait for an examiner, under blind labels."""
+"""The marking queue: which answers of a quiz wait for an examiner, under blind labels; what
+comes after "Save and next"; and the quizzes waiting for an examiner on their home page.
+
+An answer's status: "marked" once an examiner has marked it; else "to mark" when no automatic
+score exists for it (free text, or one that could not be scored); else "auto". `marking_rows`
+decides it per answer, `quizzes_to_mark` counts the same rule in SQL (tested to agree).
+"""
 
 from __future__ import annotations
 
-from ..models import Answer, Attempt, Mark
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from ..models import Answer, Attempt, Mark, Question, Quiz
 from . import marking
 
 
@@ -39,3 +49,92 @@ def marking_rows(quiz, question_uuid=None):
             }
         )
     return rows
+
+
+# --- After "Save and next" ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    answer: Answer | None  # the next answer to mark, or None: back to the queue
+    summary: str  # what is done and what remains, when going back to the queue
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def after_saving(quiz: Quiz, answer: Answer) -> NextStep:
+    """Where "Save and next" goes: the next answer to the same question that no examiner has
+    marked yet (after this one, then from the top), so a question is marked through in one go;
+    when none is left, back to the queue with a summary of the question and of what remains."""
+    rows = marking_rows(quiz)
+    same = [row for row in rows if row["answer"].question_id == answer.question_id]
+    ids = [row["answer"].id for row in same]
+    start = ids.index(answer.id) + 1 if answer.id in ids else 0
+    for row in same[start:] + same[:start]:
+        if row["status"] != "marked" and row["answer"].id != answer.id:
+            return NextStep(row["answer"], "")
+    order = list(quiz.questions.order_by("position", "id").values_list("id", flat=True))
+    number = order.index(answer.question_id) + 1 if answer.question_id in order else "?"
+    done = sum(1 for row in same if row["status"] == "marked")
+    if done == len(same):
+        summary = f"All {_plural(len(same), 'answer')} of Question {number} marked."
+    else:  # only this one could be left unmarked: an examiner's mark is what makes "marked"
+        summary = f"Question {number}: {done} of {_plural(len(same), 'answer')} marked."
+    left = sum(1 for row in rows if row["status"] == "to mark")
+    if left:
+        summary += f" Still to mark in this quiz: {_plural(left, 'answer')}."
+    else:
+        summary += " Nothing is left to mark in this quiz."
+    return NextStep(None, summary)
+
+
+# --- The examiner's home page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizToMark:
+    quiz: Quiz
+    to_mark: int  # answers waiting for an examiner
+    marked: int  # answers an examiner has marked
+    submitted: int  # every submitted answer
+
+
+def quizzes_to_mark(user, limit: int = 50) -> list[QuizToMark]:
+    """The quizzes this person is an examiner of, with counts by status (as `marking_rows`
+    decides it), those with the most to mark first. Two queries, whatever the number."""
+    if not user.is_authenticated:
+        return []
+    quizzes = {
+        quiz.pk: quiz
+        for quiz in Quiz.objects.filter(examiners=user)
+        .select_related("course")
+        .order_by("-created_at")[:limit]
+    }
+    examined = Exists(Mark.objects.filter(answer=OuterRef("pk"), stage=Mark.Stage.EXAMINER))
+    scored = Exists(Mark.objects.filter(answer=OuterRef("pk")))
+    counts = {
+        row["attempt__quiz"]: row
+        for row in Answer.objects.filter(attempt__quiz__in=list(quizzes))
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .values("attempt__quiz")
+        .annotate(
+            submitted=Count("pk"),
+            marked=Count("pk", filter=Q(examined)),
+            to_mark=Count(
+                "pk",
+                filter=~Q(examined) & (Q(question__type__in=Question.EXAMINER_ONLY) | ~Q(scored)),
+            ),
+        )
+    }
+    found = [
+        QuizToMark(
+            quiz,
+            to_mark=counts.get(pk, {}).get("to_mark", 0),
+            marked=counts.get(pk, {}).get("marked", 0),
+            submitted=counts.get(pk, {}).get("submitted", 0),
+        )
+        for pk, quiz in quizzes.items()
+    ]
+    return sorted(found, key=lambda item: (-item.to_mark, -item.submitted, item.quiz.title))

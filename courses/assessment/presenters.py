@@ -11,7 +11,7 @@ from __future__ import annotations
 from slides.models import SlideAlias
 from slides.views import viewer_context
 
-from ..models import Answer, Attempt, Question, Quiz
+from ..models import Answer, Attempt, Mark, Question, Quiz
 from . import marking
 from .selectors import ExamLock, exam_lock, feedback_visible
 
@@ -72,17 +72,52 @@ def question_for_trainee(
     return item
 
 
+def feedback_sentence(question: Question, mark: Mark | None) -> tuple[str, bool]:
+    """The one sentence telling the trainee how their answer did, and whether an examiner's
+    override decided it. It follows the mark that counts: the automatic sentence ("Your outline
+    matches the region") only while the mark is the automatic score; once an examiner has
+    given a different mark, a sentence about that mark instead, so the words never contradict
+    the number shown beside them."""
+    if mark is None:
+        return "", False
+    automatic = mark.measures.get("feedback", "")
+    same = mark.auto_score is not None and abs(mark.score - mark.auto_score) < 1e-9
+    if mark.stage != Mark.Stage.EXAMINER or same:
+        return automatic, False
+    if mark.auto_score is None:
+        return "", False  # marked only by an examiner (free text): the mark speaks for itself
+    if mark.score >= question.points - 1e-9:
+        verdict = "gave it full marks"
+    elif mark.score > 0:
+        verdict = "gave it part of the marks"
+    else:
+        verdict = "gave it no marks"
+    return (
+        f"An examiner reviewed this answer and {verdict}, instead of the automatic score; "
+        "the measures below are what the automatic comparison found.",
+        True,
+    )
+
+
 def _feedback(question: Question, answer: Answer) -> dict:
     mark = marking.current_mark(list(answer.marks.all()))
     reference = getattr(question, "reference", None)
+    sentence, overridden = feedback_sentence(question, mark)
     feedback = {
         "score": mark.score if mark else None,
         "pending": mark is None,
+        "sentence": sentence,
+        "overridden": overridden,
         "comment": mark.comment if mark and mark.stage == "examiner" else "",
         "comment_at": [mark.comment_x, mark.comment_y]
         if mark and mark.comment_x is not None
         else None,
-        "measures": {k: v for k, v in (mark.measures if mark else {}).items() if k != "fraction"},
+        # The automatic sentence goes out only as `sentence`, when the mark agrees with it.
+        "measures": {
+            k: v
+            for k, v in (mark.measures if mark else {}).items()
+            if k not in ("fraction", "feedback")
+        },
         "correct_choices": [c.key for c in question.choices.all() if c.is_correct],
         "choice_feedback": {c.key: c.feedback for c in question.choices.all() if c.feedback},
         "reference_geometry": reference.geometry if reference and question.is_spatial else None,

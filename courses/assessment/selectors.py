@@ -1,5 +1,6 @@
 """Reads about assessment that several pages share, each decided here once: an attempt's total
-(`attempt_totals`), what the feedback policy shows (`feedback_visible`), and the exam lock.
+(`attempt_totals`), what the feedback policy shows (`feedback_visible`), a trainee's time and
+attempts with their accommodations (`allowance_for`, `allowances`), and the exam lock.
 
 The exam lock: while an exam is live (`Quiz.objects.live_exams`), every piece of teaching content
 about the slides it uses is withheld from the trainees of its course: teaching annotations, tours,
@@ -20,7 +21,17 @@ from datetime import datetime
 from django.utils import formats, timezone
 
 from ..access import role_in
-from ..models import Answer, Attempt, Case, CaseSlide, Course, EnrolmentRole, Question, Quiz
+from ..models import (
+    Accommodation,
+    Answer,
+    Attempt,
+    Case,
+    CaseSlide,
+    Course,
+    EnrolmentRole,
+    Question,
+    Quiz,
+)
 from .marking import current_mark
 
 
@@ -217,3 +228,41 @@ def attempt_totals(attempts: Iterable[Attempt]) -> dict[int, AttemptTotal]:
 
 def attempt_total(attempt: Attempt) -> AttemptTotal:
     return attempt_totals([attempt])[attempt.pk]
+
+
+# --- Accommodations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What one trainee may have of one quiz: the quiz's settings plus their accommodation."""
+
+    attempts_allowed: int
+    time_limit_minutes: int | None  # None: no time limit (the closing time still applies)
+    extra_minutes: int = 0
+    extra_attempts: int = 0
+
+
+def _allowance(quiz: Quiz, accommodation: Accommodation | None) -> Allowance:
+    extra_minutes = accommodation.extra_minutes if accommodation else 0
+    extra_attempts = accommodation.extra_attempts if accommodation else 0
+    limit = quiz.time_limit_minutes
+    return Allowance(
+        attempts_allowed=quiz.attempts_allowed + extra_attempts,
+        # Extra time lengthens a time limit; a quiz without one has none to lengthen.
+        time_limit_minutes=limit + extra_minutes if limit else None,
+        extra_minutes=extra_minutes,
+        extra_attempts=extra_attempts,
+    )
+
+
+def allowance_for(quiz: Quiz, trainee) -> Allowance:
+    """This trainee's attempts and time limit at this quiz (one query)."""
+    return _allowance(quiz, Accommodation.objects.filter(quiz=quiz, trainee=trainee).first())
+
+
+def allowances(quizzes: Iterable[Quiz], trainee) -> dict[int, Allowance]:
+    """`allowance_for` of many quizzes, in one query."""
+    quizzes = list(quizzes)
+    found = {a.quiz_id: a for a in Accommodation.objects.filter(quiz__in=quizzes, trainee=trainee)}
+    return {quiz.pk: _allowance(quiz, found.get(quiz.pk)) for quiz in quizzes}

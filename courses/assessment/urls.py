@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import marking, quizzes, results, taking
+from .views import accommodations, marking, quizzes, results, taking
 
 urlpatterns = [
     path("courses/<uuid:course_uuid>/quizzes/new/", quizzes.quiz_create, name="quiz-create"),
@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path(
         "questions/<uuid:question_uuid>/scoring/", quizzes.question_scoring, name="question-scoring"
+    ),
+    path(
+        "quizzes/<uuid:quiz_uuid>/accommodations/",
+        accommodations.quiz_accommodations,
+        name="quiz-accommodations",
     ),
     path("quizzes/<uuid:quiz_uuid>/release/", quizzes.quiz_release, name="quiz-release"),
     path("quizzes/<uuid:quiz_uuid>/close/", quizzes.quiz_close, name="quiz-close"),

@@ -2,6 +2,7 @@
 attempts, answers, marks)."""
 
 from .assessment import (
+    Accommodation,
     Answer,
     Attempt,
     Choice,
@@ -25,6 +26,7 @@ from .teaching import (
 )
 
 __all__ = [
+    "Accommodation",
     "Answer",
     "Attempt",
     "Case",

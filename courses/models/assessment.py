@@ -119,6 +119,8 @@ class Question(models.Model):
         MEASURE = "measure", "Measure it"
 
     SPATIAL = (Type.POINT, Type.OUTLINE, Type.MEASURE)
+    # Types no automatic score exists for: every answer waits for an examiner.
+    EXAMINER_ONLY = (Type.TEXT,)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -160,7 +162,7 @@ class Question(models.Model):
 
     @property
     def needs_examiner(self) -> bool:
-        return self.type == self.Type.TEXT
+        return self.type in self.EXAMINER_ONLY
 
 
 class Choice(models.Model):
@@ -259,6 +261,35 @@ class Attempt(models.Model):
         return self.deadline is not None and now >= self.deadline
 
 
+class Accommodation(models.Model):
+    """One trainee's adjustments to one quiz, set by an educator of its course: extra minutes
+    on the time limit and extra attempts. Extra time lengthens the trainee's own time limit
+    but never runs past the quiz's closing time, which stays the end of the exam for everyone
+    (and of the exam lock): a trainee who needs more should be given a quiz that closes later.
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="accommodations")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations"
+    )
+    extra_minutes = models.PositiveIntegerField(default=0)
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["quiz", "trainee"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "trainee"], name="one_accommodation_per_quiz")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} on {self.quiz}: +{self.extra_minutes} min, +{self.extra_attempts}"
+
+
 class Answer(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
@@ -311,6 +342,7 @@ class Mark(models.Model):
 
 
 __all__ = [
+    "Accommodation",
     "Answer",
     "Attempt",
     "Choice",

@@ -24,15 +24,58 @@ def test_the_demo_is_complete_and_idempotent(db):
     assert TeachingAnnotation.objects.count() == 4 and TourStop.objects.count() == 3
     pair = course.modules.get(title="Breast").cases.get().case_slides.count()
     assert pair == 2
-    assert set(Enrolment.objects.filter(course=course).values_list("user__username", "role")) == {
-        ("educator", "educator"), ("trainee", "trainee"), ("examiner", "examiner")
-    }  # fmt: skip
+    people = set(Enrolment.objects.filter(course=course).values_list("user__username", "role"))
+    assert {("educator", "educator"), ("trainee", "trainee"), ("examiner", "examiner")} <= people
+    cohort = {username for username, role in people if username.startswith("demo-trainee-")}
+    assert len(cohort) == 12
+    assert {role for username, role in people if username in cohort} == {"trainee"}
     assert set(Quiz.objects.values_list("kind", flat=True)) == {"practice", "exam"}
     exam = Quiz.objects.get(kind="exam")
     assert set(exam.questions.values_list("type", flat=True)) == {
         "single", "point", "outline", "measure", "text"
     }  # fmt: skip
     assert exam.questions.get(type="measure").reference.value == 350
+    # Both quizzes are marked by the course's examiner without anyone assigning them.
+    examiner = User.objects.get(username="examiner")
+    assert set(Quiz.objects.filter(examiners=examiner)) == set(Quiz.objects.all())
+
+
+def test_the_demo_exam_arrives_with_a_dozen_varied_submissions_to_mark(db):
+    from courses.assessment.marking_queue import quizzes_to_mark
+    from courses.assessment.selectors import attempt_totals
+    from courses.models import Attempt, Mark
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent: still a dozen
+    exam = Quiz.objects.get(kind="exam")
+    submitted = Attempt.objects.filter(quiz=exam, state="submitted")
+    assert submitted.count() == 12
+    assert not Attempt.objects.filter(quiz=exam, trainee__username="trainee").exists()
+    assert not User.objects.get(username="demo-trainee-01").has_usable_password()
+    # Varied quality: the outline question's automatic scores spread from full to nothing.
+    outline = Mark.objects.filter(answer__question__type="outline", answer__attempt__quiz=exam)
+    scores = set(outline.values_list("score", flat=True))
+    assert max(scores) == 2 and min(scores) == 0 and len(scores) >= 3
+    # The wrong cluster: at least four candidates placed their points on the same spot.
+    point_answers = exam.questions.get(type="point").answers.values_list("payload", flat=True)
+    clustered = [p for p in point_answers if [1500, 2600] in p.get("points", [])]
+    assert len(clustered) >= 4
+    totals = attempt_totals(submitted)
+    assert {total.awaiting for total in totals.values()} == {1}  # the free text, for examiners
+    waiting = quizzes_to_mark(User.objects.get(username="examiner"))
+    assert [(item.quiz, item.to_mark, item.marked) for item in waiting][0] == (exam, 12, 0)
+
+
+def test_the_demo_trainee_can_still_sit_the_demo_exam(db):
+    from django.utils import timezone
+
+    from courses.assessment import attempts
+
+    call_command("seed_demo", stdout=io.StringIO())
+    exam = Quiz.objects.get(kind="exam")
+    trainee = User.objects.get(username="trainee")
+    attempt = attempts.start_attempt(quiz=exam, trainee=trainee, now=timezone.now())
+    assert attempt.is_open and attempt.number == 1
 
 
 def test_the_demo_exam_locks_only_what_it_asks_about(db):

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ... import access
-from ...models import Answer, Mark
+from ...models import Mark
 from .. import marking
-from ..marking_queue import candidate_label, marking_rows
+from ..marking_queue import after_saving, candidate_label, marking_rows
 from ..presenters import question_viewer
 
 
@@ -48,18 +48,6 @@ def marking_queue(request, quiz_uuid):
     )
 
 
-def _next_answer(quiz, after: Answer) -> Answer | None:
-    """The next answer that still needs an examiner, else the next one in the queue."""
-    rows = marking_rows(quiz)
-    ids = [row["answer"].id for row in rows]
-    start = ids.index(after.id) + 1 if after.id in ids else 0
-    ordered = rows[start:] + rows[:start]
-    for row in ordered:
-        if row["status"] == "to mark" and row["answer"].id != after.id:
-            return row["answer"]
-    return rows[start]["answer"] if start < len(rows) else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def mark_answer(request, answer_id):
@@ -75,9 +63,15 @@ def mark_answer(request, answer_id):
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, "Mark saved.")
-            following = _next_answer(quiz, answer) if "next" in request.POST else None
-            return redirect("courses:mark-answer", (following or answer).id)
+            if "next" not in request.POST:
+                messages.success(request, "Mark saved.")
+                return redirect("courses:mark-answer", answer.id)
+            step = after_saving(quiz, answer)
+            if step.answer is not None:
+                messages.success(request, "Mark saved.")
+                return redirect("courses:mark-answer", step.answer.id)
+            messages.success(request, f"Mark saved. {step.summary}")
+            return redirect("courses:marking", quiz.uuid)
     question = answer.question
     reference = getattr(question, "reference", None)
     number = answer.attempt.question_order.index(question.id) + 1

@@ -14,7 +14,7 @@ from ... import access
 from ...models import Attempt, Quiz
 from .. import attempts
 from ..presenters import attempt_questions
-from ..selectors import attempt_total, exam_lock, feedback_visible
+from ..selectors import allowance_for, attempt_total, exam_lock, feedback_visible
 
 
 @login_required
@@ -31,6 +31,7 @@ def quiz_page(request, quiz_uuid):
         score, maximum = (total.score, total.maximum) if total else (None, None)
         history.append({"attempt": attempt, "score": score, "maximum": maximum, "visible": visible})
     used = len(history)
+    allowance = allowance_for(quiz, request.user)
     return render(
         request,
         "courses/quiz.html",
@@ -39,8 +40,11 @@ def quiz_page(request, quiz_uuid):
             "course": quiz.course,
             "current": current,
             "history": history,
-            "can_start": current is None and quiz.is_open(now) and used < quiz.attempts_allowed,
-            "attempts_left": max(0, quiz.attempts_allowed - used),
+            "can_start": current is None
+            and quiz.is_open(now)
+            and used < allowance.attempts_allowed,
+            "attempts_left": max(0, allowance.attempts_allowed - used),
+            "allowance": allowance,
             "now": now,
             "exam_lock": lock,
         },

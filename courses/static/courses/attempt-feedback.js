@@ -48,7 +48,11 @@
         " of " + formatNumber(points) + (points === 1 ? " mark" : " marks"),
       ]));
     var measures = fb.measures || {};
-    if (measures.feedback) box.appendChild(el("p", { class: "quiz-feedback__sentence", text: measures.feedback }));
+    // The server's sentence follows the mark that counts (an examiner's override included),
+    // so it is shown as given, never rebuilt here from the automatic measures.
+    if (fb.sentence) {
+      box.appendChild(el("p", { class: "quiz-feedback__sentence", "data-feedback-sentence": true, "data-overridden": Boolean(fb.overridden), text: fb.sentence }));
+    }
     if (data.type === "point" && measures.targets) {
       box.appendChild(el("p", { class: "small", text: "Targets found: " + measures.hits + " of " + measures.targets + "." }));
     } else if (data.type === "outline" && measures.dice !== undefined && measures.dice !== null) {

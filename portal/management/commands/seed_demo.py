@@ -37,6 +37,7 @@ class Command(BaseCommand):
                 accounts, [Slide.objects.get(title=t[0]) for t in DEMO_SLIDES[:3]]
             )
             demo.seed_quizzes(course, accounts)
+            demo.seed_exam_submissions(course, accounts)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
 
     def _accounts(self) -> dict[str, User]:
