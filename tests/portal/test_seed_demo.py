@@ -7,6 +7,7 @@ import io
 from django.core.management import call_command
 
 from courses.models import Course, Enrolment, Quiz, TeachingAnnotation, TourStop
+from fixtures import demo
 from portal.models import User
 from slides.models import Slide
 
@@ -17,12 +18,13 @@ def test_the_demo_is_complete_and_idempotent(db):
     assert set(User.objects.values_list("username", flat=True)) >= {
         "educator", "trainee", "examiner", "admin"
     }  # fmt: skip
-    assert Slide.objects.filter(status="ready").count() == 3
+    assert Slide.objects.filter(status="ready").count() == 4
     assert Slide.objects.filter(status="awaiting_review").count() == 1
     course = Course.objects.get()
     assert course.is_published and course.modules.count() == 2
     assert TeachingAnnotation.objects.count() == 4 and TourStop.objects.count() == 3
-    pair = course.modules.get(title="Breast").cases.get().case_slides.count()
+    taught = course.modules.get(title="Breast").cases.exclude(title=demo.EXAM_CASE).get()
+    pair = taught.case_slides.count()
     assert pair == 2
     people = set(Enrolment.objects.filter(course=course).values_list("user__username", "role"))
     assert {("educator", "educator"), ("trainee", "trainee"), ("examiner", "examiner")} <= people
@@ -58,7 +60,8 @@ def test_the_demo_exam_arrives_with_a_dozen_varied_submissions_to_mark(db):
     assert max(scores) == 2 and min(scores) == 0 and len(scores) >= 3
     # The wrong cluster: at least four candidates placed their points on the same spot.
     point_answers = exam.questions.get(type="point").answers.values_list("payload", flat=True)
-    clustered = [p for p in point_answers if [1500, 2600] in p.get("points", [])]
+    cluster = demo.shifted(demo.WRONG_CLUSTER[0])
+    clustered = [p for p in point_answers if cluster in p.get("points", [])]
     assert len(clustered) >= 4
     totals = attempt_totals(submitted)
     assert {total.awaiting for total in totals.values()} == {1}  # the free text, for examiners
@@ -79,16 +82,46 @@ def test_the_demo_trainee_can_still_sit_the_demo_exam(db):
 
 
 def test_the_demo_exam_locks_only_what_it_asks_about(db):
-    """With the demo exam open, the demo trainee still studies the annotated H&E and uses the
-    practice quiz; the exam's immunostain and the case's diagnosis are withheld."""
+    """With the demo exam open, the demo trainee still studies the annotated breast case and
+    uses the practice quiz; the exam's own case (another specimen) is withheld, and no
+    coordinate of the exam's references appears in the practice quiz or the teaching layers."""
     from courses.assessment.selectors import exam_lock
+    from courses.models import ReferenceAnswer
 
     call_command("seed_demo", stdout=io.StringIO())
     trainee = User.objects.get(username="trainee")
     locks = exam_lock(trainee)
-    case = Course.objects.get().modules.get(title="Breast").cases.get()
-    he, ihc = case.case_slides.get(stain="H&E"), case.case_slides.exclude(stain="H&E").get()
-    assert locks.teaching(case.module.course, he.slide_id) is None
-    assert locks.teaching(case.module.course, ihc.slide_id) is not None
-    assert "Exam: breast pathology" in locks.case(case).sentence
+    breast = Course.objects.get().modules.get(title="Breast")
+    taught = breast.cases.exclude(title=demo.EXAM_CASE).get()
+    exam_case = breast.cases.get(title=demo.EXAM_CASE)
+    assert locks.case(taught) is None
+    assert "Exam: breast pathology" in locks.case(exam_case).sentence
     assert locks.quiz(Quiz.objects.get(kind="practice")) is None
+    exam_points = {
+        pair
+        for geometry in ReferenceAnswer.objects.filter(question__quiz__kind="exam")
+        .exclude(geometry=None)
+        .values_list("geometry", flat=True)
+        for pair in _pairs(geometry)
+    }
+    taught = [
+        *ReferenceAnswer.objects.filter(question__quiz__kind="practice")
+        .exclude(geometry=None)
+        .values_list("geometry", flat=True),
+        *TeachingAnnotation.objects.values_list("geometry", flat=True),
+    ]
+    assert len(exam_points) >= 10
+    assert exam_points.isdisjoint(pair for geometry in taught for pair in _pairs(geometry))
+
+
+def _pairs(value):
+    """Every [x, y] coordinate pair in a GeoJSON geometry."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _pairs(item)
+    elif isinstance(value, list):
+        if len(value) == 2 and all(isinstance(n, (int, float)) for n in value):
+            yield tuple(value)
+        else:
+            for item in value:
+                yield from _pairs(item)

@@ -23,6 +23,7 @@ DEMO_SLIDES = [
     ("Demo: breast core biopsy (IHC)", "Breast", "IHC", True),
     ("Demo: colon biopsy", "Colon", "H&E", True),
     ("Demo: skin excision (awaiting review)", "Skin", "H&E", False),
+    ("Demo: breast core biopsy, second patient (H&E)", "Breast", "H&E", True),
 ]
 
 
@@ -36,7 +37,9 @@ class Command(BaseCommand):
             course = demo.seed_course(
                 accounts, [Slide.objects.get(title=t[0]) for t in DEMO_SLIDES[:3]]
             )
-            demo.seed_quizzes(course, accounts)
+            demo.seed_quizzes(
+                course, accounts, exam_slide=Slide.objects.get(title=DEMO_SLIDES[4][0])
+            )
             demo.seed_exam_submissions(course, accounts)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
 
