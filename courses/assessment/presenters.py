@@ -43,7 +43,7 @@ def question_viewer(
 
 def question_for_trainee(
     quiz: Quiz,
-    attempt: Attempt,
+    attempt: Attempt | None,
     question: Question,
     answer: Answer | None,
     number: int,
@@ -72,10 +72,20 @@ def question_for_trainee(
     return item
 
 
+def _answer_key(question: Question) -> dict:
+    reference = getattr(question, "reference", None)
+    return {
+        "correct_choices": [c.key for c in question.choices.all() if c.is_correct],
+        "choice_feedback": {c.key: c.feedback for c in question.choices.all() if c.feedback},
+        "reference_geometry": reference.geometry if reference and question.is_spatial else None,
+        "reference_value": reference.value if reference else None,
+        "model_answer": reference.model_answer if reference else "",
+    }
+
+
 def _feedback(question: Question, answer: Answer) -> dict:
     mark = marking.current_mark(list(answer.marks.all()))
-    reference = getattr(question, "reference", None)
-    feedback = {
+    return {
         "score": mark.score if mark else None,
         "pending": mark is None,
         "comment": mark.comment if mark and mark.stage == "examiner" else "",
@@ -83,13 +93,8 @@ def _feedback(question: Question, answer: Answer) -> dict:
         if mark and mark.comment_x is not None
         else None,
         "measures": {k: v for k, v in (mark.measures if mark else {}).items() if k != "fraction"},
-        "correct_choices": [c.key for c in question.choices.all() if c.is_correct],
-        "choice_feedback": {c.key: c.feedback for c in question.choices.all() if c.feedback},
-        "reference_geometry": reference.geometry if reference and question.is_spatial else None,
-        "reference_value": reference.value if reference else None,
-        "model_answer": reference.model_answer if reference else "",
+        **_answer_key(question),
     }
-    return feedback
 
 
 def attempt_questions(attempt: Attempt) -> list[dict]:
@@ -107,3 +112,22 @@ def attempt_questions(attempt: Attempt) -> list[dict]:
         for number, qid in enumerate(attempt.question_order, start=1)
         if qid in questions
     ]
+
+
+def preview_questions(quiz: Quiz, *, answer_key: bool) -> list[dict]:
+    """The quiz's current questions as a new attempt would show them (in order, unshuffled), for
+    its educators; with `answer_key`, each also carries its key (correct options, reference,
+    value, explanation) the way feedback shows it, without a score. Reads no attempt."""
+    questions = (
+        quiz.questions.current()
+        .select_related("case_slide__slide", "reference")
+        .prefetch_related("choices")
+        .order_by("position", "id")
+    )
+    items = []
+    for number, question in enumerate(questions, start=1):
+        item = question_for_trainee(quiz, None, question, None, number)
+        if answer_key:
+            item["feedback"] = {**_answer_key(question), "preview": True, "measures": {}}
+        items.append(item)
+    return items
