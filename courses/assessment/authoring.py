@@ -66,6 +66,21 @@ def _validated_reference_geometry(question_type: str, geometry, slide) -> dict |
         raise ValidationError(str(error)) from error
 
 
+def _spatial_key(question_type: str, geometry, reference: dict, slide) -> dict:
+    """A spatial question's validated reference geometry, and a measure's length from its line
+    unless `reference` gives the value."""
+    geometry = _validated_reference_geometry(question_type, geometry, slide)
+    if geometry is None:
+        raise ValidationError("Draw the reference on the slide.")
+    key = {"geometry": geometry}
+    if question_type == Question.Type.MEASURE and reference.get("value") is None:
+        try:
+            key["value"] = geo.length_um(geometry, slide.mpp_x, slide.mpp_y)
+        except geo.GeometryError as error:
+            raise ValidationError(str(error)) from error
+    return key
+
+
 @transaction.atomic
 def add_question(
     *,
@@ -95,12 +110,7 @@ def add_question(
         _set_options(question, options or [])
     reference = dict(reference or {})
     if question.is_spatial:
-        reference["geometry"] = _validated_reference_geometry(
-            type, reference.get("geometry"), case_slide.slide
-        )
-        if type == Question.Type.MEASURE and reference.get("value") is None:
-            slide = case_slide.slide
-            reference["value"] = geo.length_um(reference["geometry"], slide.mpp_x, slide.mpp_y)
+        reference.update(_spatial_key(type, reference.get("geometry"), reference, case_slide.slide))
     answer_key = ReferenceAnswer(question=question, **reference)
     answer_key.full_clean()
     answer_key.save()
@@ -192,7 +202,7 @@ def edit_question(
                 "Add a new question on the other slide instead."
             )
         question.case_slide = case_slide
-        if question.is_spatial and case_slide.slide.status != "ready":
+        if question.is_spatial and case_slide is not None and case_slide.slide.status != "ready":
             raise ValidationError(
                 "Questions can only use slides that passed the identifier review."
             )
@@ -211,11 +221,8 @@ def edit_question(
     answer_key = question.reference
     changes = dict(reference or {})
     if question.is_spatial and ("geometry" in changes or case_slide is not KEEP):
-        slide = question.case_slide.slide
         geometry = changes.get("geometry", answer_key.geometry)
-        changes["geometry"] = _validated_reference_geometry(question.type, geometry, slide)
-        if question.type == Question.Type.MEASURE and changes.get("value") is None:
-            changes["value"] = geo.length_um(changes["geometry"], slide.mpp_x, slide.mpp_y)
+        changes.update(_spatial_key(question.type, geometry, changes, question.case_slide.slide))
     for field, value in changes.items():
         setattr(answer_key, field, value)
     answer_key.full_clean()
