@@ -12,7 +12,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from portal.api_errors import NOT_FOUND, documented
+from portal.api_errors import CSRF_FAILED, NOT_FOUND, documented
 from portal.json_fields import StorableJSONField
 
 from .. import access
@@ -186,7 +186,7 @@ def question_list(request, quiz_uuid):
 )
 @extend_schema(
     methods=["DELETE"],
-    responses=documented({200: RemovedOutput, 404: NOT_FOUND}),
+    responses=documented({200: RemovedOutput, 403: CSRF_FAILED, 404: NOT_FOUND}),
     summary="Remove a question: deleted, or archived when attempts have it",
 )
 @api_view(["PATCH", "DELETE"])
@@ -227,7 +227,7 @@ def question_order(request, quiz_uuid):
 
 @extend_schema(
     request=None,
-    responses=documented({201: QuizOutput, 404: NOT_FOUND}),
+    responses=documented({201: QuizOutput, 403: CSRF_FAILED, 404: NOT_FOUND}),
     summary="Duplicate a quiz: settings and questions, hidden from trainees",
 )
 @api_view(["POST"])
