@@ -192,7 +192,9 @@ class QuizOutput(serializers.Serializer):
     attempts_allowed = serializers.IntegerField()
     feedback_policy = serializers.CharField()
     marks_released = serializers.BooleanField()
-    question_count = serializers.IntegerField(source="questions.count")
+    question_count = serializers.IntegerField(
+        source="questions.current.count", help_text="Not counting archived questions."
+    )
 
 
 class MarkInput(serializers.Serializer):

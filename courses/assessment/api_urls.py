@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import api as assessment_api
+from . import authoring_api
 
 urlpatterns = [
     path("attempts/<uuid:attempt_uuid>/", assessment_api.attempt_detail, name="api-attempt-detail"),
@@ -28,4 +29,24 @@ urlpatterns = [
         name="api-marking-queue",
     ),
     path("answers/<int:answer_id>/marks/", assessment_api.answer_marks, name="api-answer-marks"),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/",
+        authoring_api.question_list,
+        name="api-question-list",
+    ),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/order/",
+        authoring_api.question_order,
+        name="api-question-order",
+    ),
+    path(
+        "quizzes/<uuid:quiz_uuid>/duplicate/",
+        authoring_api.quiz_duplicate,
+        name="api-quiz-duplicate",
+    ),
+    path(
+        "questions/<uuid:question_uuid>/",
+        authoring_api.question_detail,
+        name="api-question-detail",
+    ),
 ]

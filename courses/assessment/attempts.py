@@ -81,7 +81,7 @@ def start_attempt(*, quiz: Quiz, trainee, now) -> Attempt:
     used = Attempt.objects.filter(quiz=quiz, trainee=trainee).count()
     if used >= allowance.attempts_allowed:
         raise ValidationError("You have used all your attempts at this quiz.")
-    order = list(quiz.questions.order_by("position", "id").values_list("id", flat=True))
+    order = list(quiz.questions.current().order_by("position", "id").values_list("id", flat=True))
     if quiz.shuffle_questions:
         random.shuffle(order)
     earlier = Attempt.objects.filter(quiz=quiz, trainee=trainee).first()

@@ -94,6 +94,15 @@ def parse_options(text: str) -> list[dict]:
     return options
 
 
+def format_options(choices) -> str:
+    """The options as `parse_options` reads them, to edit them in the same box."""
+    lines = []
+    for choice in choices:
+        line = f"* {choice.text}" if choice.is_correct else choice.text
+        lines.append(f"{line} || {choice.feedback}" if choice.feedback else line)
+    return "\n".join(lines)
+
+
 class QuestionForm(forms.Form):
     prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     points = forms.FloatField(min_value=0.1, initial=1)

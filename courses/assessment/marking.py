@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 
 from ..models import Answer, Attempt, Mark, Question, ReferenceAnswer
 from . import scoring
@@ -163,19 +163,17 @@ def examiner_mark(
     )
 
 
-@transaction.atomic
-def update_reference(*, reference: ReferenceAnswer, **changes) -> ReferenceAnswer:
-    """Change a question's answer key or scoring parameters, then re-score every submitted
-    answer to it. Old automatic marks stay, so the history shows what changed."""
-    for field, value in changes.items():
-        setattr(reference, field, value)
-    reference.full_clean()
-    reference.save()
-    ReferenceAnswer.objects.filter(pk=reference.pk).update(version=F("version") + 1)
-    reference.refresh_from_db()
-    answers = Answer.objects.filter(
-        question=reference.question, attempt__state=Attempt.State.SUBMITTED
-    ).select_related("question__reference", "question__case_slide__slide")
+def rescore(question: Question) -> int:
+    """Append a new automatic mark to every answer to `question` that was already scored: those
+    of submitted attempts, and those checked during an attempt (which keep their mark on
+    submission). Call it after changing the question's scoring; returns how many answers."""
+    answers = (
+        Answer.objects.filter(question=question)
+        .filter(Q(attempt__state=Attempt.State.SUBMITTED) | Q(checked_at__isnull=False))
+        .select_related("question__reference", "question__case_slide__slide")
+    )
+    count = 0
     for answer in answers:
         auto_mark(answer)
-    return reference
+        count += 1
+    return count

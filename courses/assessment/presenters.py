@@ -43,7 +43,7 @@ def question_viewer(
 
 def question_for_trainee(
     quiz: Quiz,
-    attempt: Attempt,
+    attempt: Attempt | None,
     question: Question,
     answer: Answer | None,
     number: int,
@@ -99,11 +99,21 @@ def feedback_sentence(question: Question, mark: Mark | None) -> tuple[str, bool]
     )
 
 
+def _answer_key(question: Question) -> dict:
+    reference = getattr(question, "reference", None)
+    return {
+        "correct_choices": [c.key for c in question.choices.all() if c.is_correct],
+        "choice_feedback": {c.key: c.feedback for c in question.choices.all() if c.feedback},
+        "reference_geometry": reference.geometry if reference and question.is_spatial else None,
+        "reference_value": reference.value if reference else None,
+        "model_answer": reference.model_answer if reference else "",
+    }
+
+
 def _feedback(question: Question, answer: Answer) -> dict:
     mark = marking.current_mark(list(answer.marks.all()))
-    reference = getattr(question, "reference", None)
     sentence, overridden = feedback_sentence(question, mark)
-    feedback = {
+    return {
         "score": mark.score if mark else None,
         "pending": mark is None,
         "sentence": sentence,
@@ -118,13 +128,8 @@ def _feedback(question: Question, answer: Answer) -> dict:
             for k, v in (mark.measures if mark else {}).items()
             if k not in ("fraction", "feedback")
         },
-        "correct_choices": [c.key for c in question.choices.all() if c.is_correct],
-        "choice_feedback": {c.key: c.feedback for c in question.choices.all() if c.feedback},
-        "reference_geometry": reference.geometry if reference and question.is_spatial else None,
-        "reference_value": reference.value if reference else None,
-        "model_answer": reference.model_answer if reference else "",
+        **_answer_key(question),
     }
-    return feedback
 
 
 def attempt_questions(attempt: Attempt) -> list[dict]:
@@ -142,3 +147,22 @@ def attempt_questions(attempt: Attempt) -> list[dict]:
         for number, qid in enumerate(attempt.question_order, start=1)
         if qid in questions
     ]
+
+
+def preview_questions(quiz: Quiz, *, answer_key: bool) -> list[dict]:
+    """The quiz's current questions as a new attempt would show them (in order, unshuffled), for
+    its educators; with `answer_key`, each also carries its key (correct options, reference,
+    value, explanation) the way feedback shows it, without a score. Reads no attempt."""
+    questions = (
+        quiz.questions.current()
+        .select_related("case_slide__slide", "reference")
+        .prefetch_related("choices")
+        .order_by("position", "id")
+    )
+    items = []
+    for number, question in enumerate(questions, start=1):
+        item = question_for_trainee(quiz, None, question, None, number)
+        if answer_key:
+            item["feedback"] = {**_answer_key(question), "preview": True, "measures": {}}
+        items.append(item)
+    return items

@@ -2,26 +2,40 @@
 
 from django.urls import path
 
-from .views import accommodations, marking, quizzes, results, taking
+from .views import accommodations, marking, preview, questions, quizzes, results, taking
 
 urlpatterns = [
     path("courses/<uuid:course_uuid>/quizzes/new/", quizzes.quiz_create, name="quiz-create"),
     path("quizzes/<uuid:quiz_uuid>/", taking.quiz_page, name="quiz"),
     path("quizzes/<uuid:quiz_uuid>/start/", taking.quiz_start, name="quiz-start"),
     path("quizzes/<uuid:quiz_uuid>/edit/", quizzes.quiz_edit, name="quiz-edit"),
+    path("quizzes/<uuid:quiz_uuid>/preview/", preview.quiz_preview, name="quiz-preview"),
+    path("quizzes/<uuid:quiz_uuid>/duplicate/", quizzes.quiz_duplicate, name="quiz-duplicate"),
     path(
         "quizzes/<uuid:quiz_uuid>/questions/new/",
-        quizzes.question_create,
+        questions.question_create,
         name="question-create",
     ),
     path(
-        "questions/<uuid:question_uuid>/scoring/", quizzes.question_scoring, name="question-scoring"
+        "quizzes/<uuid:quiz_uuid>/questions/order/",
+        questions.question_order,
+        name="question-order",
     ),
     path(
         "quizzes/<uuid:quiz_uuid>/accommodations/",
         accommodations.quiz_accommodations,
         name="quiz-accommodations",
     ),
+    path("questions/<uuid:question_uuid>/edit/", questions.question_edit, name="question-edit"),
+    path(
+        "questions/<uuid:question_uuid>/delete/", questions.question_delete, name="question-delete"
+    ),
+    path(
+        "questions/<uuid:question_uuid>/restore/",
+        questions.question_restore,
+        name="question-restore",
+    ),
+    path("questions/<uuid:question_uuid>/move/", questions.question_move, name="question-move"),
     path("quizzes/<uuid:quiz_uuid>/release/", quizzes.quiz_release, name="quiz-release"),
     path("quizzes/<uuid:quiz_uuid>/close/", quizzes.quiz_close, name="quiz-close"),
     path("quizzes/<uuid:quiz_uuid>/marking/", marking.marking_queue, name="marking"),

@@ -108,6 +108,12 @@ class Quiz(models.Model):
         return self.is_exam and self.is_open(now) and not self.marks_released
 
 
+class QuestionQuerySet(models.QuerySet):
+    def current(self) -> QuestionQuerySet:
+        """The questions new attempts are given (not archived)."""
+        return self.filter(archived_at__isnull=True)
+
+
 class Question(models.Model):
     class Type(models.TextChoices):
         SINGLE = "single", "Single choice"
@@ -135,8 +141,13 @@ class Question(models.Model):
     start_center_x = models.FloatField(null=True, blank=True)
     start_center_y = models.FloatField(null=True, blank=True)
     start_view_width = models.FloatField(null=True, blank=True)
+    # Set instead of deleting once trainees have answered: attempts that were given the question
+    # keep it and its marks; new attempts and the quiz's question list leave it out.
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["quiz", "position", "id"]
@@ -159,6 +170,10 @@ class Question(models.Model):
     @property
     def is_choice(self) -> bool:
         return self.type in (self.Type.SINGLE, self.Type.MULTIPLE)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def needs_examiner(self) -> bool:

@@ -123,3 +123,20 @@ def quiz_factory(course, case_slide, examiner):
         return quiz
 
     return make
+
+
+def submitted_attempt(quiz, trainee, payloads=None):
+    """A submitted attempt with these answers ({question type: payload})."""
+    from django.utils import timezone
+
+    from courses.assessment import attempts
+
+    now = timezone.now()
+    attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=now)
+    for kind, payload in (payloads or {}).items():
+        attempts.save_answer(
+            attempt=attempt, question_uuid=quiz.questions.get(type=kind).uuid,
+            payload=payload, version=0, now=now,
+        )  # fmt: skip
+    attempts.submit_attempt(attempt=attempt, now=now)
+    return attempt

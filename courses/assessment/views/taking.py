@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,12 @@ from ..selectors import allowance_for, attempt_total, exam_lock, feedback_visibl
 @login_required
 @require_GET
 def quiz_page(request, quiz_uuid):
-    quiz = access.get_quiz_for_trainee(request.user, quiz_uuid)
+    try:
+        quiz = access.get_quiz_for_trainee(request.user, quiz_uuid)
+    except Http404:
+        # Its educators have no attempts to show: a link to the quiz takes them to its editor.
+        quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
+        return redirect("courses:quiz-edit", quiz.uuid)
     now = timezone.now()
     current = attempts.in_progress(quiz, request.user, now)
     lock = exam_lock(request.user, now).quiz(quiz)

@@ -16,6 +16,8 @@
  *            Remove buttons. Saved as {"type": "GeometryCollection", "geometries": [...]}.
  *   outline  [data-reference-tool=outline]: one polygon; drawing again replaces it.
  *   measure  [data-reference-tool=line]: one line (drag or two clicks), shown with its length.
+ * Tools start off: the educator switches one on (the page's help says so), until then dragging
+ * pans. [data-pick-slide=<uuid>] buttons (thumbnails) choose the slide like the <select>.
  * [data-reference-clear] removes the reference; [data-use-current-view] stores the view as the
  * trainees' starting view, [data-clear-start-view] forgets it. Changing the slide clears both:
  * they are in that slide's pixels. The reference drawn so far is read back from the hidden
@@ -63,6 +65,13 @@
         self.choose(self.select.value, true);
       });
     }
+    root.querySelectorAll("[data-pick-slide]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (!self.select || self.select.value === button.getAttribute("data-pick-slide")) return;
+        self.select.value = button.getAttribute("data-pick-slide");
+        self.select.dispatchEvent(new Event("change"));
+      });
+    });
     var clear = root.querySelector("[data-reference-clear]");
     if (clear) {
       clear.addEventListener("click", function () {
@@ -198,6 +207,9 @@
     }
     this.slide = uuid || null;
     this.ctx = null;
+    this.root.querySelectorAll("[data-pick-slide]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-pick-slide") === uuid));
+    });
     var shown = null;
     this.root.querySelectorAll("[data-reference-slide]").forEach(function (wrapper) {
       var match = uuid && wrapper.getAttribute("data-reference-slide") === uuid;
@@ -295,7 +307,8 @@
           attributes: { "data-reference-tool": tool[0] },
         });
       });
-      if (this.type !== "measure") ctx.tools.activate(tools[0][1]);
+      // Every tool starts off, as the page's help says ("switch on …"): a tool already on would
+      // be switched off by the click the help asks for, leaving nothing drawn.
       this.fillLength(false);
       ctx.whenOpen(function () {
         var start = self.currentStart();

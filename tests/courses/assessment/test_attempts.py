@@ -149,7 +149,7 @@ def test_changing_the_scoring_rescores_and_keeps_history(quiz_factory, trainee):
     attempts.submit_attempt(attempt=attempt, now=now)
     answer = attempt.answers.get(question=question)
     assert marking.current_mark(list(answer.marks.all())).score == 0  # ~24 µm away, tolerance 5
-    authoring.change_scoring(question=question, tolerance=50)
+    authoring.edit_question(question=question, reference={"tolerance": 50})
     marks = list(answer.marks.all())
     assert [m.score for m in marks] == [0, 2]
     assert marks[0].reference_version == 1 and marks[1].reference_version == 2

@@ -12,27 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from courses.assessment import attempts, marking
+from courses.assessment import marking
 from courses.assessment import services as assessment_services
 
-from ..conftest import TARGET
-
-
-def _submitted(quiz, trainee, payloads=None):
-    now = timezone.now()
-    attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=now)
-    for kind, payload in (payloads or {}).items():
-        attempts.save_answer(
-            attempt=attempt, question_uuid=quiz.questions.get(type=kind).uuid,
-            payload=payload, version=0, now=now,
-        )  # fmt: skip
-    attempts.submit_attempt(attempt=attempt, now=now)
-    return attempt
+from ..conftest import TARGET, submitted_attempt
 
 
 def test_results_table_csv_facility_and_cohort_picture(client, educator, trainee, quiz_factory):
     quiz = quiz_factory()
-    _submitted(quiz, trainee, {"single": {"choice": "a"}, "outline": {"geometry": TARGET}})
+    submitted_attempt(quiz, trainee, {"single": {"choice": "a"}, "outline": {"geometry": TARGET}})
     client.force_login(educator)
     page = client.get(reverse("courses:results", args=[quiz.uuid]))
     assert page.status_code == 200
@@ -63,7 +51,7 @@ def test_blind_marking_hides_names_until_release(client, examiner, trainee, quiz
     trainee.first_name, trainee.last_name = "Zelda", "Quimby-Blind"
     trainee.save()
     quiz = quiz_factory(blind_marking=True, feedback_policy="on_release")
-    attempt = _submitted(quiz, trainee, {"text": {"text": "Glands invading"}})
+    attempt = submitted_attempt(quiz, trainee, {"text": {"text": "Glands invading"}})
     client.force_login(examiner)
     queue = client.get(reverse("courses:marking", args=[quiz.uuid]))
     assert f"Candidate {attempt.candidate_number}".encode() in queue.content
@@ -86,7 +74,7 @@ def test_blind_marking_hides_names_until_release(client, examiner, trainee, quiz
 
 def test_the_dashboard_shows_released_marks(client, trainee, quiz_factory):
     quiz = quiz_factory(feedback_policy="on_release")
-    _submitted(quiz, trainee, {"single": {"choice": "a"}})
+    submitted_attempt(quiz, trainee, {"single": {"choice": "a"}})
     client.force_login(trainee)
     assert b"marks not released yet" in client.get(reverse("home")).content
     assessment_services.release_marks(quiz=quiz, now=timezone.now())

@@ -1,0 +1,221 @@
+"""Educators writing a quiz's questions: add, edit (re-scoring answers), delete or archive,
+restore, and reorder."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from slides.views import viewer_context
+
+from ... import access
+from ... import services as course_services
+from ...forms import MoveForm, OrderForm
+from ...models import CaseSlide, Question
+from ...views.authoring import _order_response
+from .. import authoring as quiz_authoring
+from ..forms import QuestionForm, format_options
+
+
+def _case_slides(course) -> list[CaseSlide]:
+    """The course's ready case slides, each labelled so two slides of one case differ:
+    "Case 1 · slide 2 · CD20" (numbered among all the case's slides, as the case page shows)."""
+    case_slides = CaseSlide.objects.filter(case__module__course=course).select_related(
+        "case__module", "slide"
+    )
+    ordered = sorted(
+        case_slides,
+        key=lambda cs: (cs.case.module.position, cs.case.position, cs.case_id, cs.position, cs.id),
+    )
+    numbers: dict[int, int] = {}
+    ready = []
+    for cs in ordered:
+        numbers[cs.case_id] = numbers.get(cs.case_id, 0) + 1
+        cs.picker_label = f"{cs.case.title} · slide {numbers[cs.case_id]} · {cs.stain}"
+        if cs.slide.status == "ready":
+            ready.append(cs)
+    return ready
+
+
+def _form_context(quiz, form, question_type: str, **extra) -> dict:
+    case_slides = _case_slides(quiz.course)
+    return {
+        "quiz": quiz,
+        "course": quiz.course,
+        "form": form,
+        "question_type": question_type,
+        "type_display": Question.Type(question_type).label,
+        "case_slides": case_slides,
+        # One viewer per usable case slide, for drawing a question's reference.
+        "case_slide_viewers": [
+            (cs, viewer_context(cs.slide, title=cs.picker_label)) for cs in case_slides
+        ],
+        **extra,
+    }
+
+
+def _case_slide_queryset(course):
+    return CaseSlide.objects.filter(case__module__course=course, slide__status="ready")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_create(request, quiz_uuid):
+    quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
+    question_type = request.GET.get("type") or request.POST.get("type")
+    if not question_type:
+        messages.info(request, "Choose the type of question to add.")
+        return redirect("courses:quiz-edit", quiz.uuid)
+    if question_type not in Question.Type.values:
+        raise Http404("Unknown question type.")
+    form = QuestionForm(
+        request.POST or None,
+        question_type=question_type,
+        case_slides=_case_slide_queryset(quiz.course),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            quiz_authoring.add_question(
+                quiz=quiz,
+                type=question_type,
+                prompt=data["prompt"],
+                points=data["points"],
+                case_slide=data.get("case_slide"),
+                start_view=form.start_view(),
+                options=data.get("parsed_options"),
+                reference=form.reference(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Question added.")
+            return redirect("courses:quiz-edit", quiz.uuid)
+    return render(request, "courses/question_form.html", _form_context(quiz, form, question_type))
+
+
+def _initial(question: Question) -> dict:
+    reference = question.reference
+    return {
+        "prompt": question.prompt,
+        "points": question.points,
+        "case_slide": question.case_slide.uuid if question.case_slide else None,
+        "options": format_options(question.choices.all()),
+        "reference_geometry": json.dumps(reference.geometry) if reference.geometry else "",
+        "value": reference.value,
+        "tolerance": reference.tolerance,
+        "full_at": reference.full_at,
+        "zero_at": reference.zero_at,
+        "model_answer": reference.model_answer,
+        "start_center_x": question.start_center_x,
+        "start_center_y": question.start_center_y,
+        "start_view_width": question.start_view_width,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, question_uuid):
+    """Edit any part of a question; answers already scored are re-scored (the page warns)."""
+    question = access.get_question_for_manager(request.user, question_uuid)
+    quiz = question.quiz
+    form = QuestionForm(
+        request.POST or None,
+        initial=_initial(question),
+        question_type=question.type,
+        case_slides=_case_slide_queryset(quiz.course),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            quiz_authoring.edit_question(
+                question=question,
+                prompt=data["prompt"],
+                points=data["points"],
+                case_slide=data.get("case_slide"),
+                start_view=form.start_view(),
+                options=data.get("parsed_options") or [],
+                reference=form.reference(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Question saved.")
+            return redirect("courses:quiz-edit", quiz.uuid)
+    answered = question.answers.filter(attempt__state="submitted").count()
+    return render(
+        request,
+        "courses/question_form.html",
+        _form_context(
+            quiz,
+            form,
+            question.type,
+            question=question,
+            editing=True,
+            answered_count=answered,
+            slide_locked=question.is_spatial and quiz_authoring.in_attempts(question),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def question_delete(request, question_uuid):
+    question = access.get_question_for_manager(request.user, question_uuid)
+    if quiz_authoring.remove_question(question=question, now=timezone.now()):
+        messages.success(
+            request,
+            "Question archived: attempts that had it keep it and its marks; "
+            "new attempts will not include it.",
+        )
+    else:
+        messages.success(request, "Question deleted.")
+    return redirect("courses:quiz-edit", question.quiz.uuid)
+
+
+@login_required
+@require_POST
+def question_restore(request, question_uuid):
+    question = access.get_question_for_manager(request.user, question_uuid)
+    quiz_authoring.restore_question(question=question)
+    messages.success(request, "Question restored: new attempts include it again.")
+    return redirect("courses:quiz-edit", question.quiz.uuid)
+
+
+@login_required
+@require_POST
+def question_move(request, question_uuid):
+    question = access.get_question_for_manager(request.user, question_uuid)
+    form = MoveForm(request.POST)
+    if form.is_valid() and not question.is_archived:
+        course_services.move(
+            item=question,
+            siblings=question.quiz.questions.current(),
+            direction=form.cleaned_data["direction"],
+        )
+    return redirect("courses:quiz-edit", question.quiz.uuid)
+
+
+@login_required
+@require_POST
+def question_order(request, quiz_uuid):
+    """The whole new order of the quiz's questions (drag and drop, courses/reorder.js)."""
+    quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
+    form = OrderForm(request.POST)
+    try:
+        if form.is_valid():
+            course_services.reorder(
+                siblings=quiz.questions.current(), uuids=form.cleaned_data["order"]
+            )
+    except ValidationError as error:
+        form.add_error("order", error)
+    return _order_response(request, form) or redirect("courses:quiz-edit", quiz.uuid)
