@@ -24,6 +24,17 @@ from django.http import HttpRequest, HttpResponse
 
 # Hosts come from ALLOWED_HOSTS, but a wildcard there admits any number of names.
 MAX_REMEMBERED = 64
+# Every WSGI field Django reads a request's scheme and host from (`HttpRequest.scheme`,
+# `get_host`): a superset of what the learnt headers depend on.
+_KEY_FIELDS = (
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,9 @@ def _probe(environ: dict, view_headers: list[tuple[str, str]]) -> MiddlewareHead
     after = dict(result.items())
     kept = all(after.get(name) == value for name, value in before.items())
     if result is not response or result.cookies or not kept:
-        # Middleware that answers by itself (a redirect to HTTPS), sets cookies or rewrites the
-        # view's own headers: the lane cannot copy that, so Django must answer.
+        # Middleware that answers by itself (a redirect to HTTPS, a 400 for a disallowed host),
+        # sets cookies or rewrites the view's own headers: the lane cannot copy that, so
+        # Django must answer.
         return None
     added = [(name, value) for name, value in after.items() if name not in before]
     return MiddlewareHeaders(
@@ -69,15 +81,15 @@ def _probe(environ: dict, view_headers: list[tuple[str, str]]) -> MiddlewareHead
 
 
 def middleware_headers(
-    request: WSGIRequest, view_headers: Callable[[], list[tuple[str, str]]]
+    environ: dict, view_headers: Callable[[], list[tuple[str, str]]]
 ) -> MiddlewareHeaders | None:
-    """What Django's middleware would add to a response of this request carrying
+    """What Django's middleware would add to a response to the request in `environ` carrying
     `view_headers()` (the view's own, without Content-Length), or None when Django must
     answer the request itself."""
-    key = (request.scheme, request.get_host())
+    key = tuple(environ.get(field) for field in _KEY_FIELDS)
     if key in _learnt:
         return _learnt[key]
-    learnt = _probe(request.environ, view_headers())
+    learnt = _probe(environ, view_headers())
     with _lock:
         if len(_learnt) >= MAX_REMEMBERED:
             _learnt.clear()

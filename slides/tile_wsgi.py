@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import DisallowedHost
-from django.core.handlers.wsgi import WSGIRequest
-
 from .middleware_headers import middleware_headers
 from .tile_tokens import token_is_valid
 from .tile_views import is_not_modified, tile_headers
@@ -49,12 +46,7 @@ class BuiltTileFastLane:
 
     @staticmethod
     def _respond(environ, start_response, tile: Tile) -> list[bytes] | None:
-        try:
-            added = middleware_headers(
-                WSGIRequest(environ), lambda: tile_headers(tile, not_modified=False)
-            )
-        except DisallowedHost:
-            added = None  # Django answers it with its 400
+        added = middleware_headers(environ, lambda: tile_headers(tile, not_modified=False))
         if added is None:
             return None
         not_modified = is_not_modified(environ.get("HTTP_IF_NONE_MATCH"), tile)
