@@ -14,8 +14,8 @@ NUL_MESSAGE = "Text may not contain the NUL character (\\u0000)."
 
 def contains_nul(value: object) -> bool:
     """Whether any string in `value` (keys included) has a NUL character."""
-    # A loop, not recursion: the parsers already allow JSON nested as deep as Python's
-    # recursion limit, and walking that recursively would fail before finding anything.
+    # A loop, not recursion: values also come from uploaded files and form fields, and a walk
+    # need not trust that every one of them was depth-checked first.
     pending = [value]
     while pending:
         item = pending.pop()

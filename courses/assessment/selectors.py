@@ -62,8 +62,9 @@ class _LiveExam:
     closes_at: datetime | None
 
 
-def _locking_exams(user, now) -> dict[int, list[_LiveExam]]:
-    """slide id → the live exams that lock it, among the courses this person takes as a trainee.
+def _locking_exams(user, now) -> dict[int, dict[int, _LiveExam]]:
+    """slide id → {quiz id: live exam} locking it, among the courses this person takes as a
+    trainee.
 
     An exam locks the slides it asks about and every slide that shares a case with one of
     them: a case's slides are serial sections of one specimen, so an outline taught on the
@@ -80,25 +81,21 @@ def _locking_exams(user, now) -> dict[int, list[_LiveExam]]:
         .values_list("case_slide__slide_id", "quiz_id", "quiz__title", "quiz__closes_at")
         .distinct()
     )
-    asked: dict[int, list[_LiveExam]] = {}
+    locks: dict[int, dict[int, _LiveExam]] = {}
     for slide_id, quiz_id, title, closes_at in rows:
-        exams = asked.setdefault(slide_id, [])
-        if all(exam.quiz_id != quiz_id for exam in exams):
-            exams.append(_LiveExam(quiz_id, title, closes_at))
-    if not asked:
+        locks.setdefault(slide_id, {})[quiz_id] = _LiveExam(quiz_id, title, closes_at)
+    if not locks:
         return {}
-    siblings = CaseSlide.objects.filter(
-        case__in=CaseSlide.objects.filter(slide__in=list(asked)).values("case")
-    ).values_list("case_id", "slide_id")
-    slides_of_case: dict[int, set[int]] = {}
+    siblings = list(
+        CaseSlide.objects.filter(
+            case__in=CaseSlide.objects.filter(slide__in=list(locks)).values("case")
+        ).values_list("case_id", "slide_id")
+    )
+    of_case: dict[int, dict[int, _LiveExam]] = {}
     for case_id, slide_id in siblings:
-        slides_of_case.setdefault(case_id, set()).add(slide_id)
-    locks = {slide_id: list(exams) for slide_id, exams in asked.items()}
-    for slides in slides_of_case.values():
-        exams = {e.quiz_id: e for s in slides if s in asked for e in asked[s]}
-        for slide_id in slides:
-            known = {e.quiz_id for e in locks.setdefault(slide_id, [])}
-            locks[slide_id] += [e for qid, e in exams.items() if qid not in known]
+        of_case.setdefault(case_id, {}).update(locks.get(slide_id, {}))
+    for case_id, slide_id in siblings:
+        locks.setdefault(slide_id, {}).update(of_case[case_id])
     return locks
 
 
@@ -133,7 +130,7 @@ class LockedSlides:
         return _lock_from(
             exam
             for slide_id in slide_ids
-            for exam in self._exams.get(slide_id, ())
+            for exam in self._exams.get(slide_id, {}).values()
             if exam.quiz_id != excluding_quiz_id
         )
 
