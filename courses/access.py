@@ -166,8 +166,8 @@ def get_attempt_for_trainee(user, attempt_uuid: UUID | str) -> Attempt:
 def get_question_for_manager(user, question_uuid: UUID | str) -> Question:
     courses = Course.objects.managed_by(user)
     return _one(
-        Question.objects.filter(uuid=question_uuid, quiz__course__in=courses).select_related(
-            "quiz__course", "case_slide__slide"
+        Question.objects.filter(uuid=question_uuid, course__in=courses).select_related(
+            "course", "case_slide__slide"
         ),
         "question",
     )
@@ -186,7 +186,7 @@ def slide_for_tiles(user, public_id: UUID | str) -> Slide | None:
     still enrolled as trainees, its examiners and its course's educators."""
     if not user.is_authenticated:
         return None
-    marked = Question.objects.filter(quiz__in=markable_quizzes(user))
+    marked = Question.objects.filter(quizzes__in=markable_quizzes(user))
     slide = (
         Slide.objects.visible_to(user).filter(uuid=public_id).first()
         or Slide.objects.filter(uuid=public_id, pk__in=marked.values("case_slide__slide")).first()

@@ -192,9 +192,7 @@ class QuizOutput(serializers.Serializer):
     attempts_allowed = serializers.IntegerField()
     feedback_policy = serializers.CharField()
     marks_released = serializers.BooleanField()
-    question_count = serializers.IntegerField(
-        source="questions.current.count", help_text="Not counting archived questions."
-    )
+    question_count = serializers.IntegerField(help_text="Not counting archived questions.")
 
 
 class MarkInput(serializers.Serializer):
@@ -243,11 +241,14 @@ def quiz_detail(request, quiz_uuid):
 
 def _fields(quiz) -> dict:
     return {
-        field: getattr(quiz, field)
-        for field in (
-            "uuid", "title", "instructions", "kind", "opens_at", "closes_at",
-            "time_limit_minutes", "attempts_allowed", "feedback_policy", "questions",
-        )
+        **{
+            field: getattr(quiz, field)
+            for field in (
+                "uuid", "title", "instructions", "kind", "opens_at", "closes_at",
+                "time_limit_minutes", "attempts_allowed", "feedback_policy",
+            )
+        },
+        "question_count": quiz.placements.filter(archived_at__isnull=True).count(),
     }  # fmt: skip
 
 

@@ -49,4 +49,14 @@ urlpatterns = [
         authoring_api.question_detail,
         name="api-question-detail",
     ),
+    path(
+        "courses/<uuid:course_uuid>/questions/",
+        authoring_api.question_bank,
+        name="api-question-bank",
+    ),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/",
+        authoring_api.question_placement,
+        name="api-question-placement",
+    ),
 ]

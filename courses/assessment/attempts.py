@@ -81,7 +81,7 @@ def start_attempt(*, quiz: Quiz, trainee, now) -> Attempt:
     used = Attempt.objects.filter(quiz=quiz, trainee=trainee).count()
     if used >= allowance.attempts_allowed:
         raise ValidationError("You have used all your attempts at this quiz.")
-    order = list(quiz.questions.current().order_by("position", "id").values_list("id", flat=True))
+    order = list(Question.objects.in_quiz(quiz).values_list("id", flat=True))
     if quiz.shuffle_questions:
         random.shuffle(order)
     earlier = Attempt.objects.filter(quiz=quiz, trainee=trainee).first()
@@ -106,11 +106,11 @@ def start_attempt(*, quiz: Quiz, trainee, now) -> Attempt:
 
 def _question(attempt: Attempt, question_uuid) -> Question:
     question = (
-        Question.objects.filter(quiz=attempt.quiz_id, uuid=question_uuid)
+        Question.objects.filter(uuid=question_uuid, id__in=attempt.question_order)
         .select_related("case_slide__slide")
         .first()
     )
-    if question is None or question.id not in attempt.question_order:
+    if question is None:
         raise ValidationError("That question is not part of this attempt.")
     return question
 

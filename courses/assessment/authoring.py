@@ -1,5 +1,6 @@
 """Educators writing quizzes: settings, questions (add, edit, remove or archive, restore),
-options and answer keys, duplicating a quiz, exam aliases."""
+options and answer keys, the course's question bank (a question placed in several quizzes),
+duplicating a quiz, exam aliases."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from django.db.models import F, Max
 from slides import geometry as geo
 from slides.models import SlideAlias
 
-from ..models import CaseSlide, Choice, Course, EnrolmentRole, Question, Quiz, ReferenceAnswer
+from ..models import (
+    Attempt,
+    CaseSlide,
+    Choice,
+    Course,
+    EnrolmentRole,
+    Question,
+    Quiz,
+    QuizQuestion,
+    ReferenceAnswer,
+)
 from . import marking
 
 OPTION_KEYS = "abcdefghij"
@@ -100,11 +111,9 @@ def add_question(
 ) -> Question:
     """A question with its options (`[{"text", "correct", "feedback"}]`) and answer key
     (`{"geometry", "value", "tolerance", "full_at", "zero_at", "model_answer"}`)."""
-    position = (quiz.questions.aggregate(top=Max("position"))["top"] or 0) + 1
     question = Question(
-        quiz=quiz, type=type, prompt=prompt.strip(), points=points, case_slide=case_slide
+        course=quiz.course, type=type, prompt=prompt.strip(), points=points, case_slide=case_slide
     )
-    question.position = position
     if start_view:
         question.start_center_x, question.start_center_y, question.start_view_width = start_view
     question.full_clean()
@@ -119,9 +128,32 @@ def add_question(
     answer_key = ReferenceAnswer(question=question, **reference)
     answer_key.full_clean()
     answer_key.save()
+    place_question(quiz=quiz, question=question)
+    return question
+
+
+def _end_of(quiz: Quiz) -> int:
+    return (quiz.placements.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def place_question(*, quiz: Quiz, question: Question) -> QuizQuestion:
+    """Put a question of the course's bank at the end of a quiz, or bring it back there if it
+    was taken out (archived) of that quiz."""
+    if question.course_id != quiz.course_id:
+        raise ValidationError("Only questions of this course's bank can be placed in its quizzes.")
+    placement, created = QuizQuestion.objects.select_for_update().get_or_create(
+        quiz=quiz, question=question, defaults={"position": _end_of(quiz)}
+    )
+    if not created:
+        if placement.archived_at is None:
+            raise ValidationError("The question is in this quiz already.")
+        placement.archived_at = None
+        placement.position = _end_of(quiz)
+        placement.save(update_fields=["archived_at", "position"])
     if quiz.is_exam:
         ensure_aliases(quiz)
-    return question
+    return placement
 
 
 def _set_options(question: Question, options: list[dict]) -> None:
@@ -161,11 +193,14 @@ def _scoring_state(question: Question) -> tuple:
     )
 
 
-def in_attempts(question: Question) -> bool:
-    """Has any attempt been given this question? Then answers exist or will (unanswered ones
-    score zero on submission), so it must stay for them. Read in Python: SQLite, the embedded
-    default, cannot query inside JSON lists."""
-    orders = question.quiz.attempts.values_list("question_order", flat=True)
+def in_attempts(question: Question, quiz: Quiz | None = None) -> bool:
+    """Has any attempt (of `quiz`, or of any quiz) been given this question? Then answers exist
+    or will (unanswered ones score zero on submission), so it must stay for them. Read in
+    Python: SQLite, the embedded default, cannot query inside JSON lists."""
+    attempts = Attempt.objects.filter(quiz__course_id=question.course_id)
+    if quiz is not None:
+        attempts = attempts.filter(quiz=quiz)
+    orders = attempts.values_list("question_order", flat=True)
     return any(question.id in order for order in orders)
 
 
@@ -190,13 +225,13 @@ def edit_question(
 ) -> Question:
     """Change any part of a question; `reference` holds the answer-key fields to change (as in
     `add_question`). If the change alters any score (marks, options, answer key), every answer
-    already scored (submitted, or checked during an attempt) is scored again: a new automatic
-    mark is appended and the old one stays, so the history shows both. Examiners' marks stay and
-    still count. A spatial question's slide cannot change once attempts have it: trainees drew
-    in that slide's pixels."""
+    already scored (submitted, or checked during an attempt) is scored again, in every quiz the
+    question is in: a new automatic mark is appended and the old one stays, so the history
+    shows both. Examiners' marks stay and still count. A spatial question's slide cannot change
+    once attempts have it: trainees drew in that slide's pixels."""
     question = (
         Question.objects.select_for_update(of=("self",))
-        .select_related("quiz", "reference", "case_slide__slide")
+        .select_related("reference", "case_slide__slide")
         .get(pk=question.pk)
     )
     before = _scoring_state(question)
@@ -235,30 +270,67 @@ def edit_question(
     if _scoring_state(question) != before:
         ReferenceAnswer.objects.filter(pk=answer_key.pk).update(version=F("version") + 1)
         marking.rescore(question)
-    if question.quiz.is_exam:
-        ensure_aliases(question.quiz)
+    for quiz in question.quizzes.filter(kind=Quiz.Kind.EXAM):
+        ensure_aliases(quiz)
     return question
 
 
 @transaction.atomic
-def remove_question(*, question: Question, now) -> bool:
-    """Delete a question no attempt has been given; archive one that attempts have (they keep
-    it and its marks; new attempts and the question list leave it out). True if archived."""
-    if in_attempts(question):
-        question.archived_at = now
-        question.save(update_fields=["archived_at", "updated_at"])
+def remove_question(*, quiz: Quiz, question: Question, now) -> bool:
+    """Take a question out of a quiz: archive its place if attempts of the quiz were given it
+    (they keep it and its marks; new attempts and the question list leave it out), else remove
+    the place. Either way the question stays in the course's bank (`delete_from_bank`).
+    True if archived."""
+    placement = QuizQuestion.objects.select_for_update().get(quiz=quiz, question=question)
+    if in_attempts(question, quiz):
+        placement.archived_at = now
+        placement.save(update_fields=["archived_at"])
         return True
-    question.delete()
+    placement.delete()
     return False
 
 
 @transaction.atomic
-def restore_question(*, question: Question) -> Question:
-    """Bring an archived question back for new attempts, at the end of the list."""
-    question.archived_at = None
-    question.position = (question.quiz.questions.aggregate(top=Max("position"))["top"] or 0) + 1
-    question.save(update_fields=["archived_at", "position", "updated_at"])
-    return question
+def restore_question(*, quiz: Quiz, question: Question) -> QuizQuestion:
+    """Bring a question taken out of a quiz back for new attempts, at the end of the list."""
+    return place_question(quiz=quiz, question=question)
+
+
+def also_in(quiz: Quiz) -> dict[int, list[str]]:
+    """question id → the titles of the other quizzes that have it, for the quiz's questions."""
+    rows = (
+        QuizQuestion.objects.filter(question__placements__quiz=quiz)
+        .exclude(quiz=quiz)
+        .order_by("quiz__title")
+        .values_list("question_id", "quiz__title")
+    )
+    titles: dict[int, list[str]] = {}
+    for question_id, title in rows:
+        titles.setdefault(question_id, []).append(title)
+    return titles
+
+
+def bank_choices(quiz: Quiz):
+    """The course's bank questions this quiz does not have (archived ones return by Restore)."""
+    return (
+        Question.objects.filter(course_id=quiz.course_id)
+        .exclude(placements__quiz=quiz)
+        .select_related("case_slide__case")
+        .order_by("-created_at", "-id")
+    )
+
+
+@transaction.atomic
+def delete_from_bank(*, question: Question) -> None:
+    """Delete a question that is in no quiz; refused while a quiz has it (take it out there
+    first) or when attempts were given it."""
+    names = sorted(question.quizzes.values_list("title", flat=True))
+    if names:
+        listed = ", ".join(f"“{name}”" for name in names)
+        raise ValidationError(f"The question is in {listed}; take it out of them first.")
+    if in_attempts(question):
+        raise ValidationError("Attempts were given this question; it stays for their marks.")
+    question.delete()
 
 
 # What a copy does not take from the quiz: who it is, and what happened to it.
@@ -269,7 +341,9 @@ NOT_COPIED = {"id", "uuid", "course", "title", "published", "marks_released_at",
 @transaction.atomic
 def duplicate_quiz(*, quiz: Quiz) -> Quiz:
     """A hidden copy of a quiz: its settings, examiners and current questions with their options
-    and answer keys; not its attempts, marks, release or archived questions."""
+    and answer keys; not its attempts, marks, release or archived questions. The questions are
+    copied (new questions in the bank), so the copy can change without touching the original;
+    to share a question between quizzes, place it from the bank instead."""
     copy = Quiz(
         course=quiz.course,
         title=f"Copy of {quiz.title}"[: Quiz._meta.get_field("title").max_length],
@@ -283,15 +357,17 @@ def duplicate_quiz(*, quiz: Quiz) -> Quiz:
     copy.full_clean()
     copy.save()
     copy.examiners.set(quiz.examiners.all())
-    questions = quiz.questions.current().select_related("reference").prefetch_related("choices")
-    for question in questions.order_by("position", "id"):
+    questions = (
+        Question.objects.in_quiz(quiz).select_related("reference").prefetch_related("choices")
+    )
+    for question in questions:
         choices = list(question.choices.all())
         reference = question.reference
         question.pk = question.id = None
         question.uuid = uuid.uuid4()
-        question.quiz = copy
         question._state.adding = True
         question.save()
+        QuizQuestion.objects.create(quiz=copy, question=question, position=question.position)
         Choice.objects.bulk_create(
             Choice(
                 question=question,

@@ -1,15 +1,17 @@
-"""The authoring API of a course's educators: add, edit, remove (or archive) and reorder a
-quiz's questions, duplicate a quiz. The same services as the pages (assessment/authoring.py);
-answer keys are shown here because only the course's educators reach these routes."""
+"""The authoring API of a course's educators: the course's question bank; add, edit, place,
+take out (or archive) and reorder a quiz's questions; duplicate a quiz. The same services as
+the pages (assessment/authoring.py); answer keys are shown here because only the course's
+educators reach these routes."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from portal.api_errors import CSRF_FAILED, NOT_FOUND, documented
@@ -17,7 +19,7 @@ from portal.json_fields import StorableJSONField
 
 from .. import access
 from .. import services as course_services
-from ..models import CaseSlide, Question
+from ..models import CaseSlide, Question, QuizQuestion
 from . import authoring
 from .api import QuizOutput, _fields
 
@@ -80,21 +82,41 @@ class ReferenceOutput(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+class PlacementOutput(serializers.Serializer):
+    quiz = serializers.UUIDField(source="quiz.uuid")
+    position = serializers.IntegerField()
+    archived = serializers.BooleanField(
+        help_text="Taken out of the quiz after attempts had it: kept for those attempts only."
+    )
+
+
 class QuestionOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
-    position = serializers.IntegerField()
     type = serializers.CharField()
     prompt = serializers.CharField()
     points = serializers.FloatField()
     case_slide = serializers.UUIDField(source="case_slide.uuid", allow_null=True, default=None)
-    archived = serializers.BooleanField(source="is_archived")
     options = OptionOutput(source="choices", many=True)
     reference = ReferenceOutput()
+    quizzes = serializers.SerializerMethodField(
+        help_text="The quizzes that place this question of the course's bank."
+    )
+
+    @extend_schema_field(PlacementOutput(many=True))
+    def get_quizzes(self, question) -> list[dict]:
+        return PlacementOutput(
+            [
+                {"quiz": p.quiz, "position": p.position, "archived": p.archived_at is not None}
+                for p in question.placements.all()
+            ],
+            many=True,
+        ).data
 
 
 class RemovedOutput(serializers.Serializer):
     archived = serializers.BooleanField(
-        help_text="True: attempts had it, so it was archived (kept for them) instead of deleted."
+        help_text="True: attempts had it, so its place was archived (kept for them) instead of "
+        "removed. Either way the question stays in the course's bank."
     )
 
 
@@ -132,9 +154,15 @@ def _refused(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"detail": error.messages})
 
 
+def _with_details(questions):
+    return questions.select_related("case_slide", "reference").prefetch_related(
+        "choices",
+        Prefetch("placements", queryset=QuizQuestion.objects.select_related("quiz")),
+    )
+
+
 def _question_body(question: Question) -> dict:
-    question = Question.objects.select_related("case_slide", "reference").get(pk=question.pk)
-    return QuestionOutput(question).data
+    return QuestionOutput(_with_details(Question.objects.filter(pk=question.pk)).get()).data
 
 
 EXAMPLE = OpenApiExample(
@@ -186,18 +214,24 @@ def question_list(request, quiz_uuid):
 )
 @extend_schema(
     methods=["DELETE"],
-    responses=documented({200: RemovedOutput, 403: CSRF_FAILED, 404: NOT_FOUND}),
-    summary="Remove a question: deleted, or archived when attempts have it",
+    responses=documented(
+        {204: None, 403: CSRF_FAILED, 404: NOT_FOUND},
+        body="A quiz still has the question, or attempts were given it",
+    ),
+    summary="Delete a question from the course's bank (only one no quiz uses)",
 )
 @api_view(["PATCH", "DELETE"])
 def question_detail(request, question_uuid):
     question = access.get_question_for_manager(request.user, question_uuid)
     if request.method == "DELETE":
-        archived = authoring.remove_question(question=question, now=timezone.now())
-        return Response(RemovedOutput({"archived": archived}).data)
+        try:
+            authoring.delete_from_bank(question=question)
+        except DjangoValidationError as error:
+            raise _refused(error) from error
+        return Response(status=204)
     data = QuestionEditInput(data=request.data, partial=True)
     data.is_valid(raise_exception=True)
-    args = _service_args(data.validated_data, question.quiz.course)
+    args = _service_args(data.validated_data, question.course)
     try:
         question = authoring.edit_question(question=question, **args)
     except DjangoValidationError as error:
@@ -217,7 +251,7 @@ def question_order(request, quiz_uuid):
     data.is_valid(raise_exception=True)
     try:
         course_services.reorder(
-            siblings=quiz.questions.current(),
+            siblings=quiz.placements.filter(archived_at__isnull=True).select_related("question"),
             uuids=[str(uuid) for uuid in data.validated_data["order"]],
         )
     except DjangoValidationError as error:
@@ -235,3 +269,50 @@ def quiz_duplicate(request, quiz_uuid):
     quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
     copy = authoring.duplicate_quiz(quiz=quiz)
     return Response(QuizOutput({**_fields(copy), "marks_released": False}).data, status=201)
+
+
+@extend_schema(
+    responses=documented({200: QuestionOutput(many=True), 404: NOT_FOUND}),
+    summary="The course's question bank: every question, with the quizzes that place it",
+)
+@api_view(["GET"])
+def question_bank(request, course_uuid):
+    course = access.get_course_for_manager(request.user, course_uuid)
+    questions = _with_details(Question.objects.filter(course=course)).order_by("created_at", "id")
+    return Response(QuestionOutput(questions, many=True).data)
+
+
+@extend_schema(
+    methods=["PUT"],
+    request=None,
+    responses=documented(
+        {200: PlacementOutput, 403: CSRF_FAILED, 404: NOT_FOUND},
+        body="The question is in the quiz already",
+    ),
+    summary="Place a question of the course's bank at the end of a quiz (or restore it there)",
+)
+@extend_schema(
+    methods=["DELETE"],
+    request=None,
+    responses=documented({200: RemovedOutput, 403: CSRF_FAILED, 404: NOT_FOUND}),
+    summary="Take a question out of a quiz: archived there when attempts have it",
+)
+@api_view(["PUT", "DELETE"])
+def question_placement(request, quiz_uuid, question_uuid):
+    quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
+    question = Question.objects.filter(course=quiz.course, uuid=question_uuid).first()
+    if question is None:
+        raise NotFound("No such question in this course's bank.")
+    if request.method == "DELETE":
+        if not QuizQuestion.objects.filter(quiz=quiz, question=question).exists():
+            raise NotFound("The question is not in this quiz.")
+        archived = authoring.remove_question(quiz=quiz, question=question, now=timezone.now())
+        return Response(RemovedOutput({"archived": archived}).data)
+    try:
+        placement = authoring.place_question(quiz=quiz, question=question)
+    except DjangoValidationError as error:
+        raise _refused(error) from error
+    placement.quiz = quiz
+    return Response(
+        PlacementOutput({"quiz": quiz, "position": placement.position, "archived": False}).data
+    )

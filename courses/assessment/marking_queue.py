@@ -25,11 +25,11 @@ def candidate_label(attempt: Attempt, quiz) -> str:
 
 def marking_rows(quiz, question_uuid=None):
     answers = (
-        Answer.objects.filter(attempt__quiz=quiz)
+        Answer.objects.filter(attempt__quiz=quiz, question__placements__quiz=quiz)
         .exclude(attempt__state=Attempt.State.IN_PROGRESS)
         .select_related("question", "attempt__trainee")
         .prefetch_related("marks")
-        .order_by("question__position", "attempt__candidate_number", "id")
+        .order_by("question__placements__position", "attempt__candidate_number", "id")
     )
     if question_uuid:
         answers = answers.filter(question__uuid=question_uuid)
@@ -75,7 +75,7 @@ def after_saving(quiz: Quiz, answer: Answer) -> NextStep:
     for row in same[start:] + same[:start]:
         if row["status"] != "marked" and row["answer"].id != answer.id:
             return NextStep(row["answer"], "")
-    order = list(quiz.questions.order_by("position", "id").values_list("id", flat=True))
+    order = list(Question.objects.in_quiz(quiz, archived=None).values_list("id", flat=True))
     number = order.index(answer.question_id) + 1 if answer.question_id in order else "?"
     done = sum(1 for row in same if row["status"] == "marked")
     if done == len(same):

@@ -154,10 +154,9 @@ def preview_questions(quiz: Quiz, *, answer_key: bool) -> list[dict]:
     its educators; with `answer_key`, each also carries its key (correct options, reference,
     value, explanation) the way feedback shows it, without a score. Reads no attempt."""
     questions = (
-        quiz.questions.current()
+        Question.objects.in_quiz(quiz)
         .select_related("case_slide__slide", "reference")
         .prefetch_related("choices")
-        .order_by("position", "id")
     )
     items = []
     for number, question in enumerate(questions, start=1):

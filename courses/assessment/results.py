@@ -30,7 +30,7 @@ class QuizResults:
 
 def quiz_results(quiz: Quiz, *, label) -> QuizResults:
     """The best submitted attempt of each trainee (most marks so far; awaiting ones count 0)."""
-    questions = list(quiz.questions.order_by("position", "id"))
+    questions = list(Question.objects.in_quiz(quiz, archived=None))
     answers = (
         Answer.objects.filter(attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED)
         .select_related("attempt__trainee")

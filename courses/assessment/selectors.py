@@ -5,7 +5,8 @@ attempts with their accommodations (`allowance_for`, `allowances`), and the exam
 The exam lock: while an exam is live (`Quiz.objects.live_exams`), every piece of teaching content
 about the slides it uses is withheld from the trainees of its course: teaching annotations, tours,
 case discussion and diagnosis, annotation exports, and the references, feedback, scores and
-`check` answers of every other quiz that uses those slides. Pages, the API and exports ask
+`check` answers of every other quiz that uses those slides or shares a question with the exam
+(the course's question bank places one question in several quizzes). Pages, the API and exports ask
 `exam_lock(user)` (its `teaching`, `case` or `quiz`); none of them re-derives the rule.
 Educators and examiners of the course are not affected. The lock follows the slide, not the
 case slide, so the same slide shown in another case or another course is withheld too, and it
@@ -31,6 +32,7 @@ from ..models import (
     EnrolmentRole,
     Question,
     Quiz,
+    QuizQuestion,
 )
 from .marking import current_mark
 
@@ -62,30 +64,40 @@ class _LiveExam:
     closes_at: datetime | None
 
 
-def _locking_exams(user, now) -> dict[int, dict[int, _LiveExam]]:
-    """slide id → {quiz id: live exam} locking it, among the courses this person takes as a
-    trainee.
+Locks = dict[int, dict[int, _LiveExam]]  # slide or question id → {quiz id: live exam}
+
+
+def _locking_exams(user, now) -> tuple[Locks, Locks]:
+    """(slide id → {quiz id: live exam} locking it, question id → the same), among the courses
+    this person takes as a trainee.
 
     An exam locks the slides it asks about and every slide that shares a case with one of
     them: a case's slides are serial sections of one specimen, so an outline taught on the
-    H&E answers the same question asked on the immunostain."""
+    H&E answers the same question asked on the immunostain. It also locks its questions
+    wherever else they are placed, slide or not."""
     if not user.is_authenticated:
-        return {}
+        return {}, {}
     rows = (
-        Question.objects.filter(
-            case_slide__isnull=False,
+        QuizQuestion.objects.filter(
             quiz__in=Quiz.objects.live_exams(now).filter(
                 course__enrolments__user=user, course__enrolments__role=EnrolmentRole.TRAINEE
             ),
         )
-        .values_list("case_slide__slide_id", "quiz_id", "quiz__title", "quiz__closes_at")
+        .values_list(
+            "question_id", "question__case_slide__slide_id", "quiz_id", "quiz__title",
+            "quiz__closes_at",
+        )
         .distinct()
-    )
-    locks: dict[int, dict[int, _LiveExam]] = {}
-    for slide_id, quiz_id, title, closes_at in rows:
-        locks.setdefault(slide_id, {})[quiz_id] = _LiveExam(quiz_id, title, closes_at)
-    if not locks:
-        return {}
+    )  # fmt: skip
+    locks: Locks = {}
+    questions: Locks = {}
+    for question_id, slide_id, quiz_id, title, closes_at in rows:
+        exam = _LiveExam(quiz_id, title, closes_at)
+        questions.setdefault(question_id, {})[quiz_id] = exam
+        if slide_id is not None:
+            locks.setdefault(slide_id, {})[quiz_id] = exam
+    if not questions:
+        return {}, {}
     siblings = list(
         CaseSlide.objects.filter(
             case__in=CaseSlide.objects.filter(slide__in=list(locks)).values("case")
@@ -96,7 +108,7 @@ def _locking_exams(user, now) -> dict[int, dict[int, _LiveExam]]:
         of_case.setdefault(case_id, {}).update(locks.get(slide_id, {}))
     for case_id, slide_id in siblings:
         locks.setdefault(slide_id, {}).update(of_case[case_id])
-    return locks
+    return locks, questions
 
 
 def _lock_from(exams: Iterable[_LiveExam]) -> ExamLock | None:
@@ -106,6 +118,16 @@ def _lock_from(exams: Iterable[_LiveExam]) -> ExamLock | None:
     ends = [exam.closes_at for exam in exams]
     until = None if any(end is None for end in ends) else max(ends)
     return ExamLock(tuple(exam.title for exam in exams), until)
+
+
+def _exams_in(locks: Locks, ids: Iterable[int], excluding_quiz_id: int | None):
+    """The live exams locking any of these slides or questions, except that quiz itself."""
+    return (
+        exam
+        for key in ids
+        for exam in locks.get(key, {}).values()
+        if exam.quiz_id != excluding_quiz_id
+    )
 
 
 def _is_trainee_in(user, course: Course) -> bool:
@@ -122,17 +144,12 @@ class LockedSlides:
     def __init__(self, user, now=None):
         self.user = user
         self.now = now or timezone.now()
-        self._exams = _locking_exams(user, self.now)
-        self._quiz_slides: dict[int, list[int]] = {}
+        self._exams, self._exam_questions = _locking_exams(user, self.now)
+        self._quiz_parts: dict[int, tuple[list[int], list[int]]] = {}
 
     def slides(self, *slide_ids: int, excluding_quiz_id: int | None = None) -> ExamLock | None:
         """The lock on any of these slides (from exams other than that quiz), or None."""
-        return _lock_from(
-            exam
-            for slide_id in slide_ids
-            for exam in self._exams.get(slide_id, {}).values()
-            if exam.quiz_id != excluding_quiz_id
-        )
+        return _lock_from(_exams_in(self._exams, slide_ids, excluding_quiz_id))
 
     def teaching(self, course: Course, *slide_ids: int) -> ExamLock | None:
         """Teaching content about these slides in `course`: withheld from its trainees only."""
@@ -148,18 +165,27 @@ class LockedSlides:
         return self.teaching(case.module.course, *slide_ids)
 
     def quiz(self, quiz: Quiz) -> ExamLock | None:
-        """The lock on a quiz that uses a slide of another live exam: then its references,
-        feedback, scores, totals and `check` answers are all withheld (a choice question
-        without a slide may still give the exam away; totals add the locked scores)."""
-        if not self._exams:
+        """The lock on a quiz that uses a slide of another live exam or shares a question with
+        one: then its references, feedback, scores, totals and `check` answers are all
+        withheld (a choice question without a slide may still give the exam away; totals add
+        the locked scores)."""
+        if not self._exam_questions:
             return None
-        if quiz.pk not in self._quiz_slides:
-            self._quiz_slides[quiz.pk] = list(
-                quiz.questions.filter(case_slide__isnull=False).values_list(
-                    "case_slide__slide_id", flat=True
-                )
+        if quiz.pk not in self._quiz_parts:
+            rows = list(
+                quiz.placements.values_list("question_id", "question__case_slide__slide_id")
             )
-        return self.slides(*self._quiz_slides[quiz.pk], excluding_quiz_id=quiz.pk)
+            self._quiz_parts[quiz.pk] = (
+                [question_id for question_id, _ in rows],
+                [slide_id for _, slide_id in rows if slide_id is not None],
+            )
+        question_ids, slide_ids = self._quiz_parts[quiz.pk]
+        return _lock_from(
+            [
+                *_exams_in(self._exam_questions, question_ids, quiz.pk),
+                *_exams_in(self._exams, slide_ids, quiz.pk),
+            ]
+        )
 
 
 def feedback_visible(quiz: Quiz, attempt: Attempt, answer: Answer | None) -> bool:

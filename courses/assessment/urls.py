@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accommodations, marking, preview, questions, quizzes, results, taking
+from .views import accommodations, bank, marking, preview, questions, quizzes, results, taking
 
 urlpatterns = [
     path("courses/<uuid:course_uuid>/quizzes/new/", quizzes.quiz_create, name="quiz-create"),
@@ -26,16 +26,29 @@ urlpatterns = [
         accommodations.quiz_accommodations,
         name="quiz-accommodations",
     ),
-    path("questions/<uuid:question_uuid>/edit/", questions.question_edit, name="question-edit"),
+    path("quizzes/<uuid:quiz_uuid>/questions/place/", bank.question_place, name="question-place"),
     path(
-        "questions/<uuid:question_uuid>/delete/", questions.question_delete, name="question-delete"
+        "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/delete/",
+        questions.question_delete,
+        name="question-delete",
     ),
     path(
-        "questions/<uuid:question_uuid>/restore/",
+        "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/restore/",
         questions.question_restore,
         name="question-restore",
     ),
-    path("questions/<uuid:question_uuid>/move/", questions.question_move, name="question-move"),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/move/",
+        questions.question_move,
+        name="question-move",
+    ),
+    path("courses/<uuid:course_uuid>/questions/", bank.question_bank, name="question-bank"),
+    path("questions/<uuid:question_uuid>/edit/", questions.question_edit, name="question-edit"),
+    path(
+        "questions/<uuid:question_uuid>/delete/",
+        bank.question_bank_delete,
+        name="question-bank-delete",
+    ),
     path("quizzes/<uuid:quiz_uuid>/release/", quizzes.quiz_release, name="quiz-release"),
     path("quizzes/<uuid:quiz_uuid>/close/", quizzes.quiz_close, name="quiz-close"),
     path("quizzes/<uuid:quiz_uuid>/marking/", marking.marking_queue, name="marking"),

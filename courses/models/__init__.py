@@ -9,6 +9,7 @@ from .assessment import (
     Mark,
     Question,
     Quiz,
+    QuizQuestion,
     ReferenceAnswer,
 )
 from .teaching import (
@@ -41,6 +42,7 @@ __all__ = [
     "Module",
     "Question",
     "Quiz",
+    "QuizQuestion",
     "ReferenceAnswer",
     "TeachingAnnotation",
     "TourStop",

@@ -12,7 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .teaching import CaseSlide, Course
 
@@ -57,6 +57,10 @@ class Quiz(models.Model):
     )
     blind_marking = models.BooleanField(default=False)
     examiners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Questions come from the course's question bank; one question can be in several quizzes.
+    questions = models.ManyToManyField(
+        "Question", through="QuizQuestion", related_name="quizzes", blank=True
+    )
     published = models.BooleanField(default=False)
     marks_released_at = models.DateTimeField(null=True, blank=True)
     # Closed by hand ("Close exam now") or by releasing an exam's marks; it never reopens.
@@ -109,9 +113,19 @@ class Quiz(models.Model):
 
 
 class QuestionQuerySet(models.QuerySet):
-    def current(self) -> QuestionQuerySet:
-        """The questions new attempts are given (not archived)."""
-        return self.filter(archived_at__isnull=True)
+    def in_quiz(self, quiz: Quiz, *, archived: bool | None = False) -> QuestionQuerySet:
+        """The questions a quiz gives new attempts (`archived` True: the ones taken out of it
+        since attempts had them; None: both), in the quiz's order, each with its placement's
+        `position` and `archived_at`. One filter call, so the order and the annotations read
+        the same placement row as the filter (a question may be placed in several quizzes)."""
+        where = {"placements__quiz": quiz}
+        if archived is not None:
+            where["placements__archived_at__isnull"] = not archived
+        return (
+            self.filter(**where)
+            .annotate(position=F("placements__position"), archived_at=F("placements__archived_at"))
+            .order_by("placements__position", "id")
+        )
 
 
 class Question(models.Model):
@@ -129,8 +143,8 @@ class Question(models.Model):
     EXAMINER_ONLY = (Type.TEXT,)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveIntegerField(default=0)
+    # The bank the question belongs to; quizzes of the course place it (`QuizQuestion`).
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="question_bank")
     type = models.CharField(max_length=10, choices=Type.choices)
     prompt = models.TextField()
     points = models.FloatField(default=1)
@@ -141,16 +155,13 @@ class Question(models.Model):
     start_center_x = models.FloatField(null=True, blank=True)
     start_center_y = models.FloatField(null=True, blank=True)
     start_view_width = models.FloatField(null=True, blank=True)
-    # Set instead of deleting once trainees have answered: attempts that were given the question
-    # keep it and its marks; new attempts and the quiz's question list leave it out.
-    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["quiz", "position", "id"]
+        ordering = ["course", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(points__gt=0), name="question_worth_points"),
             models.CheckConstraint(
@@ -173,11 +184,38 @@ class Question(models.Model):
 
     @property
     def is_archived(self) -> bool:
-        return self.archived_at is not None
+        """Taken out of the quiz it was read for (`Question.objects.in_quiz` annotates it)."""
+        return getattr(self, "archived_at", None) is not None
 
     @property
     def needs_examiner(self) -> bool:
         return self.type in self.EXAMINER_ONLY
+
+
+class QuizQuestion(models.Model):
+    """A question's place in a quiz. Taken out of a quiz once attempts had it, the placement is
+    archived instead of deleted: those attempts keep the question and its marks; new attempts
+    and the quiz's question list leave it out."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="placements")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="placements")
+    position = models.PositiveIntegerField(default=0)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="question_once_per_quiz")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} in {self.quiz}"
+
+    @property
+    def uuid(self):
+        """The placed question's UUID: a quiz's order is given as its questions' UUIDs."""
+        return self.question.uuid
 
 
 class Choice(models.Model):
@@ -314,7 +352,7 @@ class Answer(models.Model):
     saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["attempt", "question__position"]
+        ordering = ["attempt", "id"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")
         ]
@@ -364,5 +402,6 @@ __all__ = [
     "Mark",
     "Question",
     "Quiz",
+    "QuizQuestion",
     "ReferenceAnswer",
 ]

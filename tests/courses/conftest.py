@@ -126,7 +126,7 @@ def quiz_factory(course, case_slide, examiner):
 
 
 def submitted_attempt(quiz, trainee, payloads=None):
-    """A submitted attempt with these answers ({question type: payload})."""
+    """A submitted attempt with these answers ({question type, or the question: payload})."""
     from django.utils import timezone
 
     from courses.assessment import attempts
@@ -134,9 +134,17 @@ def submitted_attempt(quiz, trainee, payloads=None):
     now = timezone.now()
     attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=now)
     for kind, payload in (payloads or {}).items():
+        question = kind if hasattr(kind, "uuid") else quiz.questions.get(type=kind)
         attempts.save_answer(
-            attempt=attempt, question_uuid=quiz.questions.get(type=kind).uuid,
+            attempt=attempt, question_uuid=question.uuid,
             payload=payload, version=0, now=now,
         )  # fmt: skip
     attempts.submit_attempt(attempt=attempt, now=now)
     return attempt
+
+
+def question_uuids(quiz) -> list[str]:
+    """The quiz's current questions' UUIDs, in its order."""
+    from courses.models import Question
+
+    return [str(u) for u in Question.objects.in_quiz(quiz).values_list("uuid", flat=True)]

@@ -99,13 +99,13 @@ def test_the_demo_exam_locks_only_what_it_asks_about(db):
     assert locks.quiz(Quiz.objects.get(kind="practice")) is None
     exam_points = {
         pair
-        for geometry in ReferenceAnswer.objects.filter(question__quiz__kind="exam")
+        for geometry in ReferenceAnswer.objects.filter(question__quizzes__kind="exam")
         .exclude(geometry=None)
         .values_list("geometry", flat=True)
         for pair in _pairs(geometry)
     }
     taught = [
-        *ReferenceAnswer.objects.filter(question__quiz__kind="practice")
+        *ReferenceAnswer.objects.filter(question__quizzes__kind="practice")
         .exclude(geometry=None)
         .values_list("geometry", flat=True),
         *TeachingAnnotation.objects.values_list("geometry", flat=True),

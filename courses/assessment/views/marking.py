@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ... import access
-from ...models import Mark
+from ...models import Mark, Question
 from .. import marking
 from ..marking_queue import after_saving, candidate_label, marking_rows
 from ..presenters import question_viewer
@@ -33,7 +33,7 @@ def marking_queue(request, quiz_uuid):
     quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
     question_uuid = request.GET.get("question") or None
     rows = marking_rows(quiz, question_uuid)
-    questions = list(quiz.questions.order_by("position"))
+    questions = list(Question.objects.in_quiz(quiz, archived=None))
     return render(
         request,
         "courses/marking_queue.html",

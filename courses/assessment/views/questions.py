@@ -1,5 +1,5 @@
-"""Educators writing a quiz's questions: add, edit (re-scoring answers), delete or archive,
-restore, and reorder."""
+"""Educators writing a quiz's questions: add, place from the course's bank, edit (re-scoring
+answers), take out (archiving once answered), restore, and reorder."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from slides.views import viewer_context
 from ... import access
 from ... import services as course_services
 from ...forms import MoveForm, OrderForm
-from ...models import CaseSlide, Question
+from ...models import CaseSlide, Question, Quiz, QuizQuestion
 from ...views.authoring import _order_response
 from .. import authoring as quiz_authoring
 from ..forms import QuestionForm, format_options
@@ -45,10 +45,11 @@ def _case_slides(course) -> list[CaseSlide]:
 
 
 def _form_context(quiz, form, question_type: str, **extra) -> dict:
-    case_slides = _case_slides(quiz.course)
+    course = extra.pop("course", None) or quiz.course
+    case_slides = _case_slides(course)
     return {
         "quiz": quiz,
-        "course": quiz.course,
+        "course": course,
         "form": form,
         "question_type": question_type,
         "type_display": Question.Type(question_type).label,
@@ -121,17 +122,32 @@ def _initial(question: Question) -> dict:
     }
 
 
+def _came_from(request, question: Question) -> Quiz | None:
+    """The quiz the educator opened the question from (`?quiz=`), if the question is in it."""
+    try:
+        return question.quizzes.filter(uuid=request.GET.get("quiz", "")).first()
+    except ValidationError:  # not a UUID
+        return None
+
+
+def _back(quiz: Quiz | None, question: Question):
+    if quiz is not None:
+        return redirect("courses:quiz-edit", quiz.uuid)
+    return redirect("courses:question-bank", question.course.uuid)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request, question_uuid):
-    """Edit any part of a question; answers already scored are re-scored (the page warns)."""
+    """Edit any part of a question, in every quiz that has it; answers already scored are
+    re-scored (the page warns, and names the quizzes)."""
     question = access.get_question_for_manager(request.user, question_uuid)
-    quiz = question.quiz
+    quiz = _came_from(request, question)
     form = QuestionForm(
         request.POST or None,
         initial=_initial(question),
         question_type=question.type,
-        case_slides=_case_slide_queryset(quiz.course),
+        case_slides=_case_slide_queryset(question.course),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,7 +166,7 @@ def question_edit(request, question_uuid):
                 form.add_error(None, message)
         else:
             messages.success(request, "Question saved.")
-            return redirect("courses:quiz-edit", quiz.uuid)
+            return _back(quiz, question)
     answered = question.answers.filter(attempt__state="submitted").count()
     return render(
         request,
@@ -159,50 +175,75 @@ def question_edit(request, question_uuid):
             quiz,
             form,
             question.type,
+            course=question.course,
             question=question,
             editing=True,
             answered_count=answered,
+            used_in=list(question.quizzes.order_by("title")),
             slide_locked=question.is_spatial and quiz_authoring.in_attempts(question),
         ),
     )
 
 
+def _placement(request, quiz_uuid, question_uuid) -> QuizQuestion:
+    """A question's place in a quiz the user manages (404 if either is missing or not theirs)."""
+    quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
+    placement = (
+        QuizQuestion.objects.filter(quiz=quiz, question__uuid=question_uuid)
+        .select_related("question")
+        .first()
+    )
+    if placement is None:
+        raise Http404("No such question in this quiz.")
+    placement.quiz = quiz
+    return placement
+
+
 @login_required
 @require_POST
-def question_delete(request, question_uuid):
-    question = access.get_question_for_manager(request.user, question_uuid)
-    if quiz_authoring.remove_question(question=question, now=timezone.now()):
+def question_delete(request, quiz_uuid, question_uuid):
+    """Take a question out of the quiz (archived if the quiz's attempts had it)."""
+    placement = _placement(request, quiz_uuid, question_uuid)
+    if quiz_authoring.remove_question(
+        quiz=placement.quiz, question=placement.question, now=timezone.now()
+    ):
         messages.success(
             request,
             "Question archived: attempts that had it keep it and its marks; "
             "new attempts will not include it.",
         )
     else:
-        messages.success(request, "Question deleted.")
-    return redirect("courses:quiz-edit", question.quiz.uuid)
+        messages.success(
+            request, "Question taken out of this quiz; it stays in the course’s question bank."
+        )
+    return redirect("courses:quiz-edit", placement.quiz.uuid)
 
 
 @login_required
 @require_POST
-def question_restore(request, question_uuid):
-    question = access.get_question_for_manager(request.user, question_uuid)
-    quiz_authoring.restore_question(question=question)
-    messages.success(request, "Question restored: new attempts include it again.")
-    return redirect("courses:quiz-edit", question.quiz.uuid)
+def question_restore(request, quiz_uuid, question_uuid):
+    placement = _placement(request, quiz_uuid, question_uuid)
+    try:
+        quiz_authoring.restore_question(quiz=placement.quiz, question=placement.question)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Question restored: new attempts include it again.")
+    return redirect("courses:quiz-edit", placement.quiz.uuid)
 
 
 @login_required
 @require_POST
-def question_move(request, question_uuid):
-    question = access.get_question_for_manager(request.user, question_uuid)
+def question_move(request, quiz_uuid, question_uuid):
+    placement = _placement(request, quiz_uuid, question_uuid)
     form = MoveForm(request.POST)
-    if form.is_valid() and not question.is_archived:
+    if form.is_valid() and placement.archived_at is None:
         course_services.move(
-            item=question,
-            siblings=question.quiz.questions.current(),
+            item=placement,
+            siblings=placement.quiz.placements.filter(archived_at__isnull=True),
             direction=form.cleaned_data["direction"],
         )
-    return redirect("courses:quiz-edit", question.quiz.uuid)
+    return redirect("courses:quiz-edit", placement.quiz.uuid)
 
 
 @login_required
@@ -214,7 +255,10 @@ def question_order(request, quiz_uuid):
     try:
         if form.is_valid():
             course_services.reorder(
-                siblings=quiz.questions.current(), uuids=form.cleaned_data["order"]
+                siblings=quiz.placements.filter(archived_at__isnull=True).select_related(
+                    "question"
+                ),
+                uuids=form.cleaned_data["order"],
             )
     except ValidationError as error:
         form.add_error("order", error)

@@ -57,6 +57,15 @@ def quiz_create(request, course_uuid):
     return render(request, "courses/quiz_form.html", {"course": course, "form": form})
 
 
+def _with_sharing(quiz: Quiz) -> list[Question]:
+    """The quiz's questions, each with `also_in`: the other quizzes' titles that share it."""
+    questions = list(Question.objects.in_quiz(quiz).select_related("case_slide__case"))
+    sharing = quiz_authoring.also_in(quiz)
+    for question in questions:
+        question.also_in = sharing.get(question.id, [])
+    return questions
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def quiz_edit(request, quiz_uuid):
@@ -86,12 +95,11 @@ def quiz_edit(request, quiz_uuid):
             "course": quiz.course,
             "form": form,
             "examiners_form": examiners_form,
-            "questions": quiz.questions.current()
-            .select_related("case_slide__case")
-            .order_by("position", "id"),
-            "archived_questions": quiz.questions.filter(archived_at__isnull=False)
-            .select_related("case_slide__case")
-            .order_by("position", "id"),
+            "questions": _with_sharing(quiz),
+            "archived_questions": Question.objects.in_quiz(quiz, archived=True).select_related(
+                "case_slide__case"
+            ),
+            "bank": quiz_authoring.bank_choices(quiz),
             "question_types": Question.Type.choices,
             "attempt_count": quiz.attempts.count(),
             "in_progress_count": quiz.attempts.filter(state="in_progress").count(),

@@ -152,6 +152,6 @@ def test_author_answer_mark_release_and_see_the_result(
     content = student.content()
     assert "Good outline" in content
     student.wait_for_selector("[data-slide-viewer][data-tiles-drawn=true]")
-    assert Question.objects.filter(quiz=quiz).count() == 2
+    assert Question.objects.filter(quizzes=quiz).count() == 2
     # The reference is drawn with the trainee's answer once marks are released.
     assert student.locator("[data-slide-viewer] .quiz-set--reference").count() >= 1

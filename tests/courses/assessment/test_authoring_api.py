@@ -1,13 +1,13 @@
-"""The authoring API: add, edit (re-scoring), remove or archive, reorder questions; duplicate a
-quiz (courses/assessment/authoring_api.py)."""
+"""The authoring API: add, edit (re-scoring), take out or archive, reorder questions; the
+course's question bank; duplicate a quiz (courses/assessment/authoring_api.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from courses.models import Question, Quiz
+from courses.models import Question, Quiz, QuizQuestion
 
-from ..conftest import RULER, TARGET, submitted_attempt
+from ..conftest import RULER, TARGET, question_uuids, submitted_attempt
 
 
 def test_an_educator_adds_a_question_and_gets_its_answer_key_back(client, educator, quiz_factory):
@@ -28,8 +28,10 @@ def test_an_educator_adds_a_question_and_gets_its_answer_key_back(client, educat
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["reference"]["value"] == 200  # 800 px at 0.25 µm/px, from the line
-    assert body["position"] == quiz.questions.count()
-    assert Question.objects.get(uuid=body["uuid"]).quiz == quiz
+    assert body["quizzes"] == [
+        {"quiz": str(quiz.uuid), "position": quiz.questions.count(), "archived": False}
+    ]
+    assert list(Question.objects.get(uuid=body["uuid"]).quizzes.all()) == [quiz]
 
 
 def test_a_spatial_question_without_a_reference_is_refused_not_a_crash(
@@ -51,12 +53,15 @@ def test_a_spatial_question_without_a_reference_is_refused_not_a_crash(
     assert quiz.questions.count() == 5
 
 
-def test_patch_rescores_and_delete_archives_once_answered(client, educator, trainee, quiz_factory):
+def test_patch_rescores_and_taking_out_archives_once_answered(
+    client, educator, trainee, quiz_factory
+):
     quiz = quiz_factory()
     attempt = submitted_attempt(quiz, trainee, {"single": {"choice": "b"}})
     question = quiz.questions.get(type="single")
     client.force_login(educator)
     url = reverse("api-question-detail", args=[question.uuid])
+    placement = reverse("api-question-placement", args=[quiz.uuid, question.uuid])
 
     response = client.patch(
         url,
@@ -70,34 +75,71 @@ def test_patch_rescores_and_delete_archives_once_answered(client, educator, trai
     answer = attempt.answers.get(question=question)
     assert [m.score for m in answer.marks.order_by("id")] == [0, 1]
 
-    response = client.delete(url)
+    response = client.delete(placement)
     assert response.json() == {"archived": True}
-    question.refresh_from_db()
-    assert question.is_archived
+    assert QuizQuestion.objects.get(quiz=quiz, question=question).archived_at is not None
+    assert str(question.uuid) not in question_uuids(quiz)
+    # Attempts were given it: the bank keeps it even once no quiz has it.
+    response = client.delete(url)
+    assert response.status_code == 400
+    assert "take it out of them first" in str(response.json())
 
-    text = quiz.questions.get(type="text")  # the attempt has it too: archived as well
-    assert client.delete(reverse("api-question-detail", args=[text.uuid])).json()["archived"]
+    response = client.put(placement)  # restore
+    assert response.json()["archived"] is False
+    assert question_uuids(quiz)[-1] == str(question.uuid)
 
 
-def test_delete_removes_a_question_no_attempt_has(client, educator, quiz_factory):
+def test_taking_out_keeps_the_question_in_the_bank_until_deleted_there(
+    client, educator, quiz_factory
+):
     quiz = quiz_factory()
     question = quiz.questions.get(type="text")
     client.force_login(educator)
-    response = client.delete(reverse("api-question-detail", args=[question.uuid]))
+    bank_url = reverse("api-question-detail", args=[question.uuid])
+    assert client.delete(bank_url).status_code == 400  # a quiz still has it
+    response = client.delete(reverse("api-question-placement", args=[quiz.uuid, question.uuid]))
     assert response.json() == {"archived": False}
+    assert not quiz.questions.filter(pk=question.pk).exists()
+    bank = client.get(reverse("api-question-bank", args=[quiz.course.uuid])).json()
+    assert {"uuid": str(question.uuid), "quizzes": []}.items() <= next(
+        q for q in bank if q["uuid"] == str(question.uuid)
+    ).items()
+    assert client.delete(bank_url).status_code == 204
     assert not Question.objects.filter(pk=question.pk).exists()
+
+
+def test_a_bank_question_placed_in_a_second_quiz_is_shared_not_copied(
+    client, educator, trainee, quiz_factory
+):
+    first, second = quiz_factory(), quiz_factory()
+    single = first.questions.get(type="single")
+    client.force_login(educator)
+    url = reverse("api-question-placement", args=[second.uuid, single.uuid])
+    response = client.put(url)
+    assert response.status_code == 200, response.content
+    assert response.json()["position"] == second.questions.count()
+    assert client.put(url).status_code == 400  # once per quiz
+    answered = submitted_attempt(second, trainee, {single: {"choice": "b"}})
+
+    client.patch(
+        reverse("api-question-detail", args=[single.uuid]),
+        {"options": [{"text": "Colon"}, {"text": "Lung", "correct": True}]},
+        content_type="application/json",
+    )
+
+    assert [c.is_correct for c in first.questions.get(pk=single.pk).choices.all()] == [False, True]
+    mark = answered.answers.get(question=single).marks.order_by("id")
+    assert [m.score for m in mark] == [0, 1]  # re-scored in the quiz that shares it
 
 
 def test_reorder_needs_every_current_question_once(client, educator, quiz_factory):
     quiz = quiz_factory()
     client.force_login(educator)
-    uuids = [str(u) for u in quiz.questions.order_by("position").values_list("uuid", flat=True)]
+    uuids = question_uuids(quiz)
     url = reverse("api-question-order", args=[quiz.uuid])
     response = client.post(url, {"order": uuids[::-1]}, content_type="application/json")
     assert response.status_code == 204
-    assert [
-        str(u) for u in quiz.questions.order_by("position").values_list("uuid", flat=True)
-    ] == uuids[::-1]
+    assert question_uuids(quiz) == uuids[::-1]
     response = client.post(url, {"order": uuids[:1]}, content_type="application/json")
     assert response.status_code == 400
 
@@ -126,5 +168,7 @@ def test_trainees_and_other_educators_cannot_author(client, trainee, other_educa
             content_type="application/json",
         )
         assert response.status_code == 404
+        response = client.delete(reverse("api-question-placement", args=[quiz.uuid, question.uuid]))
+        assert response.status_code == 404
     question.refresh_from_db()
-    assert question.prompt == "Which organ?" and not question.is_archived
+    assert question.prompt == "Which organ?" and quiz.questions.filter(pk=question.pk).exists()

@@ -54,7 +54,7 @@ def test_edit_after_answers_rescores_and_the_preview_records_nothing(
     page.goto(f"/quizzes/{quiz.uuid}/")
     page.wait_for_url(f"**/quizzes/{quiz.uuid}/edit/")
     page.click(f"[data-question-item='{outline.uuid}'] [data-edit-question]")
-    page.wait_for_url(f"**/questions/{outline.uuid}/edit/")
+    page.wait_for_url(f"**/questions/{outline.uuid}/edit/?quiz={quiz.uuid}")
     assert (
         "1 submitted answer to this question" in page.locator("[data-rescore-warning]").inner_text()
     )

@@ -383,3 +383,48 @@ def test_slides_that_share_a_case_with_an_exam_slide_are_locked_too(
     assert exam_lock(trainee).quiz(practice) is not None
     client.force_login(educator)
     assert b"1111.11" in client.get(f"/api/case-slides/{cd20.uuid}/annotations/").content
+
+
+def test_a_question_the_exam_shares_from_the_bank_is_locked_in_every_other_quiz(
+    client, trainee, course, quiz_factory
+):
+    """A choice question with no slide, placed from the bank in the live exam and in a practice
+    quiz: the practice quiz must not answer it while the exam runs."""
+    now = timezone.now()
+    exam = authoring.create_quiz(
+        course=course, title="Finals", kind="exam", published=True,
+        feedback_policy="on_release", closes_at=now + timedelta(hours=1),
+    )  # fmt: skip
+    practice = authoring.create_quiz(
+        course=course, title="Drill", published=True, feedback_policy="after_each"
+    )
+    shared = authoring.add_question(
+        quiz=practice,
+        type="single",
+        prompt="Which organ?",
+        options=[{"text": "Colon", "correct": True, "feedback": "CHOICE-CANARY"}, {"text": "Lung"}],
+    )
+    drill = attempts.start_attempt(quiz=practice, trainee=trainee, now=now)
+    attempts.save_answer(
+        attempt=drill, question_uuid=shared.uuid, payload={"choice": "a"}, version=0, now=now
+    )
+    assert exam_lock(trainee).quiz(practice) is None  # no exam has it yet
+
+    authoring.place_question(quiz=exam, question=shared)
+    attempts.start_attempt(quiz=exam, trainee=trainee, now=now)
+
+    assert exam_lock(trainee).quiz(practice).exam_titles == ("Finals",)
+    assert exam_lock(trainee).quiz(exam) is None  # the exam itself follows its own policy
+    client.force_login(trainee)
+    response = client.post(
+        f"/api/attempts/{drill.uuid}/answers/{shared.uuid}/check/", content_type="application/json"
+    )
+    assert response.status_code == 403 and b"CHOICE-CANARY" not in response.content
+    assert b"Finals" in response.content
+
+    assessment_services.close_quiz(quiz=exam, now=timezone.now())
+    assert exam_lock(trainee).quiz(practice) is None
+    response = client.post(
+        f"/api/attempts/{drill.uuid}/answers/{shared.uuid}/check/", content_type="application/json"
+    )
+    assert response.status_code == 200 and b"CHOICE-CANARY" in response.content

@@ -1,5 +1,5 @@
-"""Editing, removing (delete or archive), restoring and reordering questions, and duplicating a
-quiz (courses/assessment/authoring.py)."""
+"""Editing, taking out (or archiving), restoring and reordering questions, the course's question
+bank shared by quizzes, and duplicating a quiz (courses/assessment/authoring.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from django.utils import timezone
 from courses import services as course_services
 from courses.assessment import attempts, authoring, marking
 from courses.assessment.selectors import attempt_total
-from courses.models import Answer, Attempt, Choice, Mark, Question, Quiz
+from courses.models import Answer, Attempt, Choice, Mark, Question, Quiz, QuizQuestion
 from slides.models import SlideAlias
 
-from ..conftest import TARGET, submitted_attempt
+from ..conftest import TARGET, question_uuids, submitted_attempt
 
 
 def _scores(answer: Answer) -> list[tuple[str, float]]:
@@ -130,10 +130,16 @@ def test_a_broken_edit_changes_nothing(quiz_factory):
     assert question.choices.count() == 2
 
 
-def test_a_question_no_attempt_has_is_deleted(quiz_factory):
+def test_a_question_no_attempt_has_leaves_the_quiz_and_can_then_be_deleted_from_the_bank(
+    quiz_factory,
+):
     quiz = quiz_factory()
     question = quiz.questions.get(type="text")
-    assert authoring.remove_question(question=question, now=timezone.now()) is False
+    with pytest.raises(ValidationError, match="take it out of them first"):
+        authoring.delete_from_bank(question=question)
+    assert authoring.remove_question(quiz=quiz, question=question, now=timezone.now()) is False
+    assert not QuizQuestion.objects.filter(question=question).exists()
+    authoring.delete_from_bank(question=question)
     assert not Question.objects.filter(pk=question.pk).exists()
 
 
@@ -145,43 +151,90 @@ def test_a_question_attempts_have_is_archived_kept_for_them_and_left_out_of_new_
     question = quiz.questions.get(type="single")
     before = attempt_total(first)
 
-    assert authoring.remove_question(question=question, now=timezone.now()) is True
+    assert authoring.remove_question(quiz=quiz, question=question, now=timezone.now()) is True
 
-    question.refresh_from_db()
-    assert question.is_archived
+    assert Question.objects.in_quiz(quiz, archived=True).get() == question
+    assert Question.objects.in_quiz(quiz, archived=True).get().is_archived
     assert Answer.objects.filter(question=question, attempt=first).exists()
     assert attempt_total(first) == before  # its marks still count for the attempt that had it
-    assert question not in quiz.questions.current()
+    assert question not in Question.objects.in_quiz(quiz)
+    with pytest.raises(ValidationError, match="Attempts were given"):
+        QuizQuestion.objects.filter(quiz=quiz, question=question).delete()  # as if in no quiz
+        authoring.delete_from_bank(question=question)
     second = attempts.start_attempt(quiz=quiz, trainee=trainee, now=timezone.now())
     assert question.id not in second.question_order
     assert len(second.question_order) == len(first.question_order) - 1
 
-    authoring.restore_question(question=question)
-    question.refresh_from_db()
-    assert not question.is_archived
-    assert list(quiz.questions.current().order_by("position"))[-1] == question
+
+def test_an_archived_question_is_restored_at_the_end(quiz_factory, trainee):
+    quiz = quiz_factory()
+    submitted_attempt(quiz, trainee, {"single": {"choice": "a"}})
+    question = quiz.questions.get(type="single")
+    authoring.remove_question(quiz=quiz, question=question, now=timezone.now())
+    authoring.restore_question(quiz=quiz, question=question)
+    assert question_uuids(quiz)[-1] == str(question.uuid)
+    assert not Question.objects.in_quiz(quiz, archived=True).exists()
+    with pytest.raises(ValidationError, match="in this quiz already"):
+        authoring.restore_question(quiz=quiz, question=question)
+
+
+def _current(quiz):
+    return quiz.placements.filter(archived_at__isnull=True).select_related("question")
 
 
 def test_moving_and_reordering_questions(quiz_factory):
     quiz = quiz_factory()
-    order = list(quiz.questions.order_by("position").values_list("uuid", flat=True))
-    first = quiz.questions.get(uuid=order[0])
-    course_services.move(item=first, siblings=quiz.questions.current(), direction="down")
-    assert list(quiz.questions.order_by("position").values_list("uuid", flat=True)) == [
-        order[1], order[0], *order[2:]
-    ]  # fmt: skip
-    reversed_order = [str(u) for u in reversed(order)]
-    course_services.reorder(siblings=quiz.questions.current(), uuids=reversed_order)
-    assert [str(u) for u in quiz.questions.order_by("position").values_list("uuid", flat=True)] == (
-        reversed_order
+    order = question_uuids(quiz)
+    first = quiz.placements.get(question__uuid=order[0])
+    course_services.move(item=first, siblings=_current(quiz), direction="down")
+    assert question_uuids(quiz) == [order[1], order[0], *order[2:]]
+    reversed_order = list(reversed(order))
+    course_services.reorder(siblings=_current(quiz), uuids=reversed_order)
+    assert question_uuids(quiz) == reversed_order
+
+
+def test_a_question_bank_shared_by_two_quizzes(quiz_factory, trainee):
+    """One question placed in two quizzes at different places: each quiz keeps its own order
+    and archive state, an edit changes (and re-scores) it in both, and neither quiz's pages
+    confuse the two places."""
+    first, second = quiz_factory(attempts_allowed=2), quiz_factory(attempts_allowed=2)
+    shared = first.questions.get(type="single")
+    with pytest.raises(ValidationError, match="this course's bank"):
+        other_course = Quiz.objects.create(
+            course=first.course.__class__.objects.create(title="Other"), title="Elsewhere"
+        )
+        authoring.place_question(quiz=other_course, question=shared)
+    placement = authoring.place_question(quiz=second, question=shared)
+    assert placement.position == 6
+    assert question_uuids(first)[0] == str(shared.uuid)
+    assert question_uuids(second)[-1] == str(shared.uuid)  # its own place in each quiz
+    with pytest.raises(ValidationError, match="in this quiz already"):
+        authoring.place_question(quiz=second, question=shared)
+    assert Question.objects.filter(course=first.course).count() == 10  # placed, not copied
+
+    in_first = submitted_attempt(first, trainee, {"single": {"choice": "b"}})
+    in_second = submitted_attempt(second, trainee, {shared: {"choice": "b"}})
+    authoring.edit_question(
+        question=shared, options=[{"text": "Colon"}, {"text": "Lung", "correct": True}]
     )
+    for attempt in (in_first, in_second):  # re-scored wherever it was answered
+        assert _scores(attempt.answers.get(question=shared)) == [("auto", 0), ("auto", 1)]
+
+    # Taking it out of the second quiz archives it there only.
+    assert authoring.remove_question(quiz=second, question=shared, now=timezone.now())
+    assert str(shared.uuid) not in question_uuids(second)
+    assert question_uuids(first)[0] == str(shared.uuid)
+    again = attempts.start_attempt(quiz=second, trainee=trainee, now=timezone.now())
+    assert shared.id not in again.question_order
+    fresh = attempts.start_attempt(quiz=first, trainee=trainee, now=timezone.now())
+    assert shared.id in fresh.question_order
 
 
 def test_a_new_attempt_follows_the_new_order(quiz_factory, trainee):
     quiz = quiz_factory()
-    ids = list(quiz.questions.order_by("position").values_list("id", flat=True))
-    uuids = [str(quiz.questions.get(id=i).uuid) for i in reversed(ids)]
-    course_services.reorder(siblings=quiz.questions.current(), uuids=uuids)
+    ids = list(Question.objects.in_quiz(quiz).values_list("id", flat=True))
+    uuids = [str(Question.objects.get(id=i).uuid) for i in reversed(ids)]
+    course_services.reorder(siblings=_current(quiz), uuids=uuids)
     attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=timezone.now())
     assert attempt.question_order == list(reversed(ids))
 
@@ -192,7 +245,7 @@ def test_duplicating_copies_settings_questions_options_and_references_unpublishe
     quiz = quiz_factory(kind="exam", time_limit_minutes=30, blind_marking=True)
     submitted_attempt(quiz, trainee, {"single": {"choice": "a"}})
     archived = quiz.questions.get(type="text")
-    authoring.remove_question(question=archived, now=timezone.now())
+    authoring.remove_question(quiz=quiz, question=archived, now=timezone.now())
 
     copy = authoring.duplicate_quiz(quiz=quiz)
 
@@ -200,8 +253,8 @@ def test_duplicating_copies_settings_questions_options_and_references_unpublishe
     assert (copy.kind, copy.time_limit_minutes, copy.blind_marking) == ("exam", 30, True)
     assert list(copy.examiners.all()) == [examiner]
     assert not Attempt.objects.filter(quiz=copy).exists()
-    originals = list(quiz.questions.current().order_by("position"))
-    copies = list(copy.questions.order_by("position"))
+    originals = list(Question.objects.in_quiz(quiz))
+    copies = list(Question.objects.in_quiz(copy))
     assert [(q.type, q.prompt, q.points, q.case_slide_id) for q in copies] == [
         (q.type, q.prompt, q.points, q.case_slide_id) for q in originals
     ]
@@ -216,7 +269,7 @@ def test_duplicating_copies_settings_questions_options_and_references_unpublishe
     authoring.edit_question(
         question=single, options=[{"text": "X", "correct": True}, {"text": "Y"}]
     )
-    assert Choice.objects.filter(question__quiz=quiz, text="Colon").exists()
+    assert Choice.objects.filter(question__quizzes=quiz, text="Colon").exists()
     # The copy is an exam with its own aliases.
     slide_ids = {q.case_slide.slide_id for q in copies if q.case_slide}
     assert (

@@ -10,7 +10,7 @@ from django.urls import reverse
 from courses.assessment import marking
 from courses.models import Answer, Attempt, Question, Quiz
 
-from ..conftest import submitted_attempt
+from ..conftest import question_uuids, submitted_attempt
 
 
 def _options_post(question, **changes) -> dict:
@@ -120,48 +120,81 @@ def test_the_slide_picker_tells_two_slides_of_one_case_apart(client, educator, q
     assert "/thumbnail.jpeg" in page
 
 
-def test_delete_asks_first_deletes_unanswered_and_archives_answered(
+def test_remove_asks_first_takes_out_unanswered_and_archives_answered(
     client, educator, trainee, quiz_factory
 ):
     quiz = quiz_factory()
     client.force_login(educator)
     text = quiz.questions.get(type="text")
     page = client.get(reverse("courses:quiz-edit", args=[quiz.uuid])).content.decode()
-    assert "Delete this question? This cannot be undone." in page
+    assert "Remove this question from the quiz? It stays in the course’s question bank" in page
 
-    client.post(reverse("courses:question-delete", args=[text.uuid]))
+    client.post(reverse("courses:question-delete", args=[quiz.uuid, text.uuid]))
+    assert not quiz.questions.filter(pk=text.pk).exists()
+    bank = reverse("courses:question-bank", args=[quiz.course.uuid])
+    assert f'data-bank-item="{text.uuid}"' in client.get(bank).content.decode()
+    response = client.post(reverse("courses:question-bank-delete", args=[text.uuid]), follow=True)
+    assert "Question deleted from the bank." in response.content.decode()
     assert not Question.objects.filter(pk=text.pk).exists()
 
     submitted_attempt(quiz, trainee)
     single = quiz.questions.get(type="single")
-    response = client.post(reverse("courses:question-delete", args=[single.uuid]), follow=True)
-    single.refresh_from_db()
-    assert single.is_archived and Answer.objects.filter(question=single).exists()
+    response = client.post(
+        reverse("courses:question-delete", args=[quiz.uuid, single.uuid]), follow=True
+    )
+    assert Question.objects.in_quiz(quiz, archived=True).get() == single
+    assert Answer.objects.filter(question=single).exists()
     page = response.content.decode()
     assert "Question archived" in page
     assert f'data-archived-question="{single.uuid}"' in page
     assert f'data-question-item="{single.uuid}"' not in page
+    response = client.post(reverse("courses:question-bank-delete", args=[single.uuid]), follow=True)
+    assert "take it out of them first" in response.content.decode()
 
-    client.post(reverse("courses:question-restore", args=[single.uuid]))
-    single.refresh_from_db()
-    assert not single.is_archived
+    client.post(reverse("courses:question-restore", args=[quiz.uuid, single.uuid]))
+    assert str(single.uuid) in question_uuids(quiz)
+
+
+def test_bank_questions_are_placed_from_the_quiz_page_and_shared(client, educator, quiz_factory):
+    first, second = quiz_factory(), quiz_factory()
+    outline = first.questions.get(type="outline")
+    client.force_login(educator)
+    page = client.get(reverse("courses:quiz-edit", args=[second.uuid])).content.decode()
+    assert f'data-bank-question="{outline.uuid}"' in page  # offered: the second lacks it
+    assert f'data-bank-question="{second.questions.get(type="outline").uuid}"' not in page
+
+    place = reverse("courses:question-place", args=[second.uuid])
+    response = client.post(place, {"question": [str(outline.uuid), "not-a-uuid"]}, follow=True)
+    assert "1 question added from the bank." in response.content.decode()
+    assert question_uuids(second)[-1] == str(outline.uuid)
+    page = response.content.decode()
+    assert f'data-bank-question="{outline.uuid}"' not in page
+    assert "also in Quiz" in page  # the shared question says where else it is
+
+    edit = client.get(
+        reverse("courses:question-edit", args=[outline.uuid]) + f"?quiz={second.uuid}"
+    ).content.decode()
+    assert "data-shared-warning" in edit
+    assert reverse("courses:quiz-edit", args=[second.uuid]) in edit  # back to where it came from
+    response = client.post(place, {"question": []}, follow=True)
+    assert "Choose at least one question" in response.content.decode()
 
 
 def test_reorder_by_button_and_by_drag(client, educator, quiz_factory):
     quiz = quiz_factory()
     client.force_login(educator)
-    before = [str(u) for u in quiz.questions.order_by("position").values_list("uuid", flat=True)]
+    before = question_uuids(quiz)
 
-    client.post(reverse("courses:question-move", args=[before[0]]), {"direction": "down"})
-    after = [str(u) for u in quiz.questions.order_by("position").values_list("uuid", flat=True)]
-    assert after == [before[1], before[0], *before[2:]]
+    client.post(
+        reverse("courses:question-move", args=[quiz.uuid, before[0]]), {"direction": "down"}
+    )
+    assert question_uuids(quiz) == [before[1], before[0], *before[2:]]
 
     url = reverse("courses:question-order", args=[quiz.uuid])
     drag = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
     response = client.post(url, {"order": ",".join(reversed(before))}, **drag)
     assert response.status_code == 204
-    after = [str(u) for u in quiz.questions.order_by("position").values_list("uuid", flat=True)]
-    assert after == list(reversed(before))
+    assert question_uuids(quiz) == list(reversed(before))
 
     response = client.post(url, {"order": ",".join(before[:2])}, **drag)  # incomplete: refused
     assert response.status_code == 400
@@ -209,7 +242,7 @@ def test_preview_leaves_out_archived_questions(client, educator, trainee, quiz_f
     quiz = quiz_factory()
     submitted_attempt(quiz, trainee)
     single = quiz.questions.get(type="single")
-    authoring.remove_question(question=single, now=timezone.now())
+    authoring.remove_question(quiz=quiz, question=single, now=timezone.now())
     client.force_login(educator)
     page = client.get(reverse("courses:quiz-preview", args=[quiz.uuid])).content.decode()
     assert f'data-question="{single.uuid}"' not in page
@@ -237,5 +270,9 @@ def test_preview_and_editing_are_for_the_courses_educators_only(
         client.force_login(user)
         assert client.get(reverse("courses:quiz-preview", args=[quiz.uuid])).status_code == 404
         assert client.get(reverse("courses:question-edit", args=[question.uuid])).status_code == 404
-        client.post(reverse("courses:question-delete", args=[question.uuid]))
-    assert Question.objects.filter(pk=question.pk, archived_at__isnull=True).exists()
+        client.post(reverse("courses:question-delete", args=[quiz.uuid, question.uuid]))
+        client.post(reverse("courses:question-bank-delete", args=[question.uuid]))
+        assert (
+            client.get(reverse("courses:question-bank", args=[quiz.course.uuid])).status_code == 404
+        )
+    assert str(question.uuid) in question_uuids(quiz)
