@@ -219,7 +219,8 @@ def outline_agreement_map(outlines: Sequence[shapely.Geometry], grid: Grid) -> A
     """For each cell, the share of `outlines` (one per trainee) covering its centre.
 
     Each outline is tested only against the cell centres inside its bounding box, with
-    shapely's vectorised `intersects_xy` on a prepared geometry.
+    shapely's vectorised `intersects_xy`. The outlines are prepared in place
+    (`shapely.prepare`), which speeds later tests on them and changes nothing else.
     """
     xs, ys = grid.centres()
     covered = np.zeros((grid.rows, grid.columns), dtype=np.int32)

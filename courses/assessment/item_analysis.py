@@ -201,7 +201,7 @@ def _flags(facility: float | None, discrimination: float | None) -> tuple[ItemFl
         flags.append(
             ItemFlag(
                 "too_hard",
-                f"Candidates earned {facility:.0%} of its marks (below {TOO_HARD:.0%}): "
+                f"Candidates earned {facility:.1%} of its marks (below {TOO_HARD:.0%}): "
                 "too hard, or the key is wrong.",
             )
         )
@@ -209,7 +209,7 @@ def _flags(facility: float | None, discrimination: float | None) -> tuple[ItemFl
         flags.append(
             ItemFlag(
                 "too_easy",
-                f"Candidates earned {facility:.0%} of its marks (above {TOO_EASY:.0%}): "
+                f"Candidates earned {facility:.1%} of its marks (above {TOO_EASY:.0%}): "
                 "it tells candidates apart hardly at all.",
             )
         )

@@ -155,7 +155,7 @@ def test_dubious_items_are_flagged_with_reasons():
     items = analyse_items(scores, [1] * 6).items
     codes = [{flag.code for flag in item.flags} for item in items]
     assert codes == [{"too_easy"}, {"negative_discrimination"}, {"too_hard"}, set(), set(), set()]
-    assert "100%" in items[0].flags[0].reason
+    assert "100.0%" in items[0].flags[0].reason
     assert "weakest" in items[1].flags[0].reason
     assert items[1].discrimination == pytest.approx(-1.0)
 
