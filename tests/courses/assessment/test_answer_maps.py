@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 import shapely
@@ -177,13 +175,12 @@ def test_no_clicks_give_no_clusters():
     assert result.clusters == () and result.clicks == 0
 
 
-def test_a_question_s_maps_from_a_thousand_answers_take_well_under_a_second():
+def test_the_benchmark_s_thousand_answers_give_its_two_clusters():
+    """The data `bench.answer_maps` times (how long it takes belongs to the benchmark)."""
     clicks, targets = synthetic_clicks()
     assert len(clicks) == 1_000
     grid = make_grid((0, 0, 100_000, 80_000))
-    start = time.perf_counter()
-    density_map(clicks, grid, bandwidth_um=200, mpp_x=MPP, mpp_y=MPP)
+    density = density_map(clicks, grid, bandwidth_um=200, mpp_x=MPP, mpp_y=MPP)
     result = misconception_clusters(clicks, targets, eps_um=100, min_size=10, mpp_x=MPP, mpp_y=MPP)
-    elapsed = time.perf_counter() - start
     assert [cluster.size for cluster in result.clusters] == [200, 100]
-    assert elapsed < 0.5
+    assert density.clicks == 1_000
