@@ -22,7 +22,7 @@ from portal.api_errors import (
 from portal.json_fields import StorableJSONField
 
 from .. import access
-from . import attempts, marking
+from . import attempts, double_marking, marking
 from .marking_queue import marking_rows
 from .presenters import attempt_questions
 from .selectors import allowance_for
@@ -204,7 +204,8 @@ class MarkInput(serializers.Serializer):
 
 
 class MarkOutput(serializers.Serializer):
-    stage = serializers.CharField()
+    stage = serializers.CharField(help_text="auto, examiner, agreed or moderated")
+    marker = serializers.CharField(source="marker.username", allow_null=True, default=None)
     score = serializers.FloatField()
     auto_score = serializers.FloatField(allow_null=True)
     measures = serializers.JSONField()
@@ -259,7 +260,7 @@ def _fields(quiz) -> dict:
 @api_view(["GET"])
 def marking_queue(request, quiz_uuid):
     quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
-    return Response(QueueItemOutput(marking_rows(quiz), many=True).data)
+    return Response(QueueItemOutput(marking_rows(quiz, request.user), many=True).data)
 
 
 @extend_schema(
@@ -287,4 +288,35 @@ def answer_marks(request, answer_id):
         except DjangoValidationError as error:
             raise ValidationError({"detail": error.messages}) from error
         return Response(MarkOutput(mark).data, status=201)
-    return Response(MarkOutput(answer.marks.all(), many=True).data)
+    marks = list(answer.marks.order_by("created_at", "id"))
+    quiz = answer.attempt.quiz
+    if double_marking.needs_two_marks(quiz, answer.question):  # blind: not the other's mark yet
+        marks = double_marking.visible_marks(
+            double_marking.DoubleMarks(tuple(marks)), request.user, quiz
+        )
+    return Response(MarkOutput(marks, many=True).data)
+
+
+class ModerationInput(serializers.Serializer):
+    score = serializers.FloatField(min_value=0)
+    reason = serializers.CharField(max_length=10_000)
+
+
+@extend_schema(
+    request=ModerationInput,
+    responses=documented(
+        {201: MarkOutput, 404: NOT_FOUND},
+        body="Not in moderation, a marker moderating, out of range, or released",
+    ),
+    summary="Set the final mark of a double-marked answer whose two marks disagree",
+)
+@api_view(["POST"])
+def answer_moderation(request, answer_id):
+    answer = access.get_answer_for_marker(request.user, answer_id)
+    data = ModerationInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        mark = double_marking.moderate(answer=answer, moderator=request.user, **data.validated_data)
+    except DjangoValidationError as error:
+        raise ValidationError({"detail": error.messages}) from error
+    return Response(MarkOutput(mark).data, status=201)

@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("answers/<int:answer_id>/marks/", assessment_api.answer_marks, name="api-answer-marks"),
     path(
+        "answers/<int:answer_id>/moderation/",
+        assessment_api.answer_moderation,
+        name="api-answer-moderation",
+    ),
+    path(
         "quizzes/<uuid:quiz_uuid>/questions/",
         authoring_api.question_list,
         name="api-question-list",

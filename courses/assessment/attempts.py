@@ -169,7 +169,7 @@ def check_answer(*, attempt: Attempt, question_uuid, now) -> tuple[Answer, objec
             answer.checked_at = now
             answer.save(update_fields=["checked_at"])
             marking.auto_mark(answer)
-    return answer, marking.current_mark(list(answer.marks.all()))
+    return answer, marking.mark_that_counts(answer, attempt.quiz)
 
 
 def submit_attempt(*, attempt: Attempt, now, automatic: bool = False) -> bool:

@@ -20,6 +20,7 @@ from ..models import (
     Choice,
     Course,
     EnrolmentRole,
+    Mark,
     Question,
     Quiz,
     QuizQuestion,
@@ -44,6 +45,13 @@ def create_quiz(*, course: Course, title: str, **settings) -> Quiz:
 
 
 def update_quiz(*, quiz: Quiz, examiners=None, **settings) -> Quiz:
+    switching = settings.get("double_marking", quiz.double_marking) != quiz.double_marking
+    examined = Mark.objects.filter(answer__attempt__quiz=quiz, stage=Mark.Stage.EXAMINER)
+    if switching and examined.exists():
+        raise ValidationError(
+            "Examiners have marked answers already, so double marking can no longer be "
+            "switched on or off for this quiz."
+        )
     for field, value in settings.items():
         setattr(quiz, field, value)
     quiz.full_clean()
@@ -108,11 +116,17 @@ def add_question(
     start_view: tuple[float, float, float] | None = None,
     options: list[dict] | None = None,
     reference: dict | None = None,
+    agreement_tolerance: float = 0.2,
 ) -> Question:
     """A question with its options (`[{"text", "correct", "feedback"}]`) and answer key
     (`{"geometry", "value", "tolerance", "full_at", "zero_at", "model_answer"}`)."""
     question = Question(
-        course=quiz.course, type=type, prompt=prompt.strip(), points=points, case_slide=case_slide
+        course=quiz.course,
+        type=type,
+        prompt=prompt.strip(),
+        points=points,
+        case_slide=case_slide,
+        agreement_tolerance=agreement_tolerance,
     )
     if start_view:
         question.start_center_x, question.start_center_y, question.start_view_width = start_view
@@ -222,6 +236,7 @@ def edit_question(
     start_view: tuple[float, float, float] | None = KEEP,
     options: list[dict] = KEEP,
     reference: dict | None = None,
+    agreement_tolerance: float = KEEP,
 ) -> Question:
     """Change any part of a question; `reference` holds the answer-key fields to change (as in
     `add_question`). If the change alters any score (marks, options, answer key), every answer
@@ -250,6 +265,8 @@ def edit_question(
         question.prompt = prompt.strip()
     if points is not KEEP:
         question.points = points
+    if agreement_tolerance is not KEEP:
+        question.agreement_tolerance = agreement_tolerance
     if start_view is not KEEP:
         question.start_center_x, question.start_center_y, question.start_view_width = (
             start_view or (None, None, None)

@@ -50,6 +50,12 @@ class StartViewInput(serializers.Serializer):
 class QuestionEditInput(serializers.Serializer):
     prompt = serializers.CharField(max_length=10_000)
     points = serializers.FloatField(min_value=0.1, max_value=1000)
+    agreement_tolerance = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text="Double marking: the share of the points two blind marks may differ by.",
+    )
     case_slide = serializers.UUIDField(allow_null=True, help_text="A case slide of the course.")
     start_view = StartViewInput(allow_null=True, help_text="null: the whole slide.")
     options = OptionInput(many=True, help_text="Choice questions: 2 to 10 options.")
@@ -95,6 +101,7 @@ class QuestionOutput(serializers.Serializer):
     type = serializers.CharField()
     prompt = serializers.CharField()
     points = serializers.FloatField()
+    agreement_tolerance = serializers.FloatField()
     case_slide = serializers.UUIDField(source="case_slide.uuid", allow_null=True, default=None)
     options = OptionOutput(source="choices", many=True)
     reference = ReferenceOutput()
@@ -128,7 +135,7 @@ class OrderInput(serializers.Serializer):
 
 def _service_args(data: dict, course) -> dict:
     """The validated input as `add_question` / `edit_question` arguments."""
-    args = {key: data[key] for key in ("prompt", "points") if key in data}
+    args = {key: data[key] for key in ("prompt", "points", "agreement_tolerance") if key in data}
     if "case_slide" in data:
         case_slide = None
         if data["case_slide"] is not None:

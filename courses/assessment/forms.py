@@ -24,6 +24,12 @@ class QuizForm(forms.Form):
     shuffle_questions = forms.BooleanField(required=False)
     feedback_policy = forms.ChoiceField(choices=Quiz.Feedback.choices)
     blind_marking = forms.BooleanField(required=False)
+    double_marking = forms.BooleanField(required=False, label="Double marking with moderation")
+    mark_combination = forms.ChoiceField(
+        choices=Quiz.Combination.choices,
+        initial=Quiz.Combination.MEAN,
+        label="Two agreeing marks count as",
+    )
     published = forms.BooleanField(required=False, label="Visible to trainees")
 
     def clean(self):
@@ -106,6 +112,7 @@ def format_options(choices) -> str:
 class QuestionForm(forms.Form):
     prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     points = forms.FloatField(min_value=0.1, initial=1)
+    agreement_percent = forms.FloatField(required=False, min_value=0, max_value=100, initial=20)
     case_slide = forms.ModelChoiceField(
         queryset=CaseSlide.objects.none(), required=False, to_field_name="uuid"
     )
@@ -173,6 +180,11 @@ class QuestionForm(forms.Form):
         if self.question_type in Question.SPATIAL:
             reference["geometry"] = data.get("reference_geometry")
         return reference
+
+    def agreement_tolerance(self) -> float:
+        """The share of the marks two blind marks may differ by (double marking)."""
+        percent = self.cleaned_data.get("agreement_percent")
+        return 0.2 if percent is None else percent / 100
 
     def start_view(self):
         data = self.cleaned_data

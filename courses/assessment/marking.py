@@ -1,7 +1,8 @@
 """Marks: automatic scores from `scoring.py`, examiners' marks and overrides, release.
 
 Marks are append-only. The mark that counts for an answer is the newest examiner mark, else the
-newest automatic mark; every row stays as the audit log.
+newest automatic mark; with double marking (double_marking.py), only the agreed or moderated
+mark. Every row stays as the audit log.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.db.models import Q
 
 from ..models import Answer, Attempt, Mark, Question, ReferenceAnswer
 from . import scoring
+from .double_marking import blind_mark, needs_two_marks
 
 
 class UnscorableError(Exception):
@@ -119,13 +121,23 @@ def mark_attempt(attempt: Attempt) -> None:
             auto_mark(answer)
 
 
-def current_mark(marks: list[Mark]) -> Mark | None:
-    """The mark that counts among an answer's marks (oldest first)."""
+def current_mark(marks: list[Mark], *, double: bool = False) -> Mark | None:
+    """The mark that counts among an answer's marks (oldest first). `double`: the answer is
+    double-marked (`double_marking.needs_two_marks`), so only an agreed or moderated mark
+    counts, and until one exists the answer awaits."""
+    if double:
+        final = [m for m in marks if m.stage in (Mark.Stage.AGREED, Mark.Stage.MODERATED)]
+        return final[-1] if final else None
     examiner = [m for m in marks if m.stage == Mark.Stage.EXAMINER]
     if examiner:
         return examiner[-1]
     auto = [m for m in marks if m.stage == Mark.Stage.AUTO]
     return auto[-1] if auto else None
+
+
+def mark_that_counts(answer: Answer, quiz) -> Mark | None:
+    """`current_mark` of an answer of `quiz` (its marks prefetched or not)."""
+    return current_mark(list(answer.marks.all()), double=needs_two_marks(quiz, answer.question))
 
 
 @transaction.atomic
@@ -139,28 +151,35 @@ def examiner_mark(
     comment_y: float | None = None,
     override_reason: str = "",
 ) -> Mark:
-    """An examiner's mark. Departing from the automatic score needs a reason."""
+    """An examiner's mark. Departing from the automatic score needs a reason. In a
+    double-marking quiz it is one of the two blind marks (`double_marking.blind_mark`)."""
     points = answer.question.points
     if not 0 <= score <= points:
         raise ValidationError(f"The mark must be between 0 and {points:g}.")
-    marks = list(answer.marks.all())
-    auto = [m for m in marks if m.stage == Mark.Stage.AUTO]
-    auto_score = auto[-1].score if auto else None
-    if auto_score is not None and abs(auto_score - score) > 1e-9 and not override_reason.strip():
-        raise ValidationError("Say why the mark differs from the automatic score.")
-    return Mark.objects.create(
-        answer=answer,
-        stage=Mark.Stage.EXAMINER,
-        marker=marker,
-        score=score,
-        auto_score=auto_score,
-        measures=auto[-1].measures if auto else {},
-        reference_version=auto[-1].reference_version if auto else None,
-        comment=comment.strip(),
-        comment_x=comment_x,
-        comment_y=comment_y,
-        override_reason=override_reason.strip(),
-    )
+
+    def make_mark(answer: Answer) -> Mark:
+        auto = [m for m in answer.marks.order_by("created_at", "id") if m.stage == Mark.Stage.AUTO]
+        auto_score = auto[-1].score if auto else None
+        differs = auto_score is not None and abs(auto_score - score) > 1e-9
+        if differs and not override_reason.strip():
+            raise ValidationError("Say why the mark differs from the automatic score.")
+        return Mark.objects.create(
+            answer=answer,
+            stage=Mark.Stage.EXAMINER,
+            marker=marker,
+            score=score,
+            auto_score=auto_score,
+            measures=auto[-1].measures if auto else {},
+            reference_version=auto[-1].reference_version if auto else None,
+            comment=comment.strip(),
+            comment_x=comment_x,
+            comment_y=comment_y,
+            override_reason=override_reason.strip(),
+        )
+
+    if needs_two_marks(answer.attempt.quiz, answer.question):
+        return blind_mark(answer=answer, marker=marker, make_mark=make_mark)
+    return make_mark(answer)
 
 
 def rescore(question: Question) -> int:

@@ -2,8 +2,10 @@
 comes after "Save and next"; and the quizzes waiting for an examiner on their home page.
 
 An answer's status: "marked" once an examiner has marked it; else "to mark" when no automatic
-score exists for it (free text, or one that could not be scored); else "auto". `marking_rows`
-decides it per answer, `quizzes_to_mark` counts the same rule in SQL (tested to agree).
+score exists for it (free text, or one that could not be scored); else "auto". A double-marked
+answer (double_marking.py) is, to the person looking, "to mark", "awaiting second mark", "to
+moderate", "in moderation" or "marked" (`double_marking.status_for`). `marking_rows` decides it
+per answer, `quizzes_to_mark` counts the same rule in SQL (tested to agree).
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from ..models import Answer, Attempt, Mark, Question, Quiz
 from . import marking
+from .double_marking import (
+    DOUBLE_MARKED_TYPES,
+    FINAL_STAGES,
+    DoubleMarks,
+    needs_two_marks,
+    status_for,
+)
 
 
 def candidate_label(attempt: Attempt, quiz) -> str:
@@ -23,7 +32,7 @@ def candidate_label(attempt: Attempt, quiz) -> str:
     return attempt.trainee.display_name
 
 
-def marking_rows(quiz, question_uuid=None):
+def marking_rows(quiz, user, question_uuid=None):
     answers = (
         Answer.objects.filter(attempt__quiz=quiz, question__placements__quiz=quiz)
         .exclude(attempt__state=Attempt.State.IN_PROGRESS)
@@ -36,16 +45,23 @@ def marking_rows(quiz, question_uuid=None):
     rows = []
     for answer in answers:
         marks = list(answer.marks.all())
-        current = marking.current_mark(marks)
-        examined = any(m.stage == Mark.Stage.EXAMINER for m in marks)
+        if needs_two_marks(quiz, answer.question):
+            current = marking.current_mark(marks, double=True)
+            status = status_for(DoubleMarks(tuple(marks)), user)
+        else:
+            current = marking.current_mark(marks)
+            examined = any(m.stage == Mark.Stage.EXAMINER for m in marks)
+            status = (
+                "marked"
+                if examined
+                else ("to mark" if answer.question.needs_examiner or current is None else "auto")
+            )
         rows.append(
             {
                 "answer": answer,
                 "candidate": candidate_label(answer.attempt, quiz),
                 "current": current,
-                "status": "marked"
-                if examined
-                else ("to mark" if answer.question.needs_examiner or current is None else "auto"),
+                "status": status,
             }
         )
     return rows
@@ -64,16 +80,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def after_saving(quiz: Quiz, answer: Answer) -> NextStep:
+WAITING = ("to mark", "to moderate")  # statuses that ask something of the person looking
+
+
+def after_saving(quiz: Quiz, answer: Answer, user) -> NextStep:
     """Where "Save and next" goes: the next answer to the same question that no examiner has
     marked yet (after this one, then from the top), so a question is marked through in one go;
     when none is left, back to the queue with a summary of the question and of what remains."""
-    rows = marking_rows(quiz)
+    rows = marking_rows(quiz, user)
     same = [row for row in rows if row["answer"].question_id == answer.question_id]
     ids = [row["answer"].id for row in same]
     start = ids.index(answer.id) + 1 if answer.id in ids else 0
     for row in same[start:] + same[:start]:
-        if row["status"] != "marked" and row["answer"].id != answer.id:
+        if row["status"] in (*WAITING, "auto") and row["answer"].id != answer.id:
             return NextStep(row["answer"], "")
     order = list(Question.objects.in_quiz(quiz, archived=None).values_list("id", flat=True))
     number = order.index(answer.question_id) + 1 if answer.question_id in order else "?"
@@ -82,7 +101,7 @@ def after_saving(quiz: Quiz, answer: Answer) -> NextStep:
         summary = f"All {_plural(len(same), 'answer')} of Question {number} marked."
     else:  # only this one could be left unmarked: an examiner's mark is what makes "marked"
         summary = f"Question {number}: {done} of {_plural(len(same), 'answer')} marked."
-    left = sum(1 for row in rows if row["status"] == "to mark")
+    left = sum(1 for row in rows if row["status"] in WAITING)
     if left:
         summary += f" Still to mark in this quiz: {_plural(left, 'answer')}."
     else:
@@ -96,7 +115,7 @@ def after_saving(quiz: Quiz, answer: Answer) -> NextStep:
 @dataclass(frozen=True)
 class QuizToMark:
     quiz: Quiz
-    to_mark: int  # answers waiting for an examiner
+    to_mark: int  # answers waiting for this examiner (to mark, or to moderate)
     marked: int  # answers an examiner has marked
     submitted: int  # every submitted answer
 
@@ -112,8 +131,12 @@ def quizzes_to_mark(user, limit: int = 50) -> list[QuizToMark]:
         .select_related("course")
         .order_by("-created_at")[:limit]
     }
-    examined = Exists(Mark.objects.filter(answer=OuterRef("pk"), stage=Mark.Stage.EXAMINER))
+    examiner_marks = Mark.objects.filter(answer=OuterRef("pk"), stage=Mark.Stage.EXAMINER)
+    examined = Exists(examiner_marks)
+    by_me = Exists(examiner_marks.filter(marker=user))
+    final = Exists(Mark.objects.filter(answer=OuterRef("pk"), stage__in=FINAL_STAGES))
     scored = Exists(Mark.objects.filter(answer=OuterRef("pk")))
+    double = Q(attempt__quiz__double_marking=True, question__type__in=DOUBLE_MARKED_TYPES)
     counts = {
         row["attempt__quiz"]: row
         for row in Answer.objects.filter(attempt__quiz__in=list(quizzes))
@@ -121,10 +144,16 @@ def quizzes_to_mark(user, limit: int = 50) -> list[QuizToMark]:
         .values("attempt__quiz")
         .annotate(
             submitted=Count("pk"),
-            marked=Count("pk", filter=Q(examined)),
+            marked=Count("pk", filter=(~double & Q(examined)) | (double & Q(final))),
             to_mark=Count(
                 "pk",
-                filter=~Q(examined) & (Q(question__type__in=Question.EXAMINER_ONLY) | ~Q(scored)),
+                filter=(
+                    ~double
+                    & ~Q(examined)
+                    & (Q(question__type__in=Question.EXAMINER_ONLY) | ~Q(scored))
+                )
+                # Double marking: theirs to mark, or to moderate, unless they marked it.
+                | (double & ~Q(final) & ~Q(by_me)),
             ),
         )
     }

@@ -68,7 +68,7 @@ def question_for_trainee(
         "withheld": lock.sentence if lock is not None else None,
     }
     if answer is not None and lock is None and feedback_visible(quiz, attempt, answer):
-        item["feedback"] = _feedback(question, answer)
+        item["feedback"] = _feedback(quiz, question, answer)
     return item
 
 
@@ -110,8 +110,8 @@ def _answer_key(question: Question) -> dict:
     }
 
 
-def _feedback(question: Question, answer: Answer) -> dict:
-    mark = marking.current_mark(list(answer.marks.all()))
+def _feedback(quiz: Quiz, question: Question, answer: Answer) -> dict:
+    mark = marking.mark_that_counts(answer, quiz)
     sentence, overridden = feedback_sentence(question, mark)
     return {
         "score": mark.score if mark else None,

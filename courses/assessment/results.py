@@ -39,7 +39,7 @@ def quiz_results(quiz: Quiz, *, label) -> QuizResults:
     by_attempt: dict[int, dict[int, float | None]] = {}
     attempts: dict[int, Attempt] = {}
     for answer in answers:
-        mark = marking.current_mark(list(answer.marks.all()))
+        mark = marking.mark_that_counts(answer, quiz)
         by_attempt.setdefault(answer.attempt_id, {})[answer.question_id] = (
             mark.score if mark else None
         )

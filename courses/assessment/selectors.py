@@ -34,6 +34,7 @@ from ..models import (
     Quiz,
     QuizQuestion,
 )
+from .double_marking import needs_two_marks
 from .marking import current_mark
 
 
@@ -224,10 +225,14 @@ class AttemptTotal:
 
 
 def attempt_totals(attempts: Iterable[Attempt]) -> dict[int, AttemptTotal]:
-    """Totals of many attempts, in three queries whatever their number."""
+    """Totals of many attempts, in four queries whatever their number."""
     attempts = list(attempts)
     question_ids = {qid for attempt in attempts for qid in attempt.question_order}
-    points = dict(Question.objects.filter(id__in=question_ids).values_list("id", "points"))
+    questions = {
+        q.id: q for q in Question.objects.filter(id__in=question_ids).only("points", "type")
+    }
+    points = {qid: question.points for qid, question in questions.items()}
+    quizzes = Quiz.objects.in_bulk({attempt.quiz_id for attempt in attempts})
     answers = {
         (answer.attempt_id, answer.question_id): answer
         for answer in Answer.objects.filter(attempt__in=attempts).prefetch_related("marks")
@@ -240,7 +245,12 @@ def attempt_totals(attempts: Iterable[Attempt]) -> dict[int, AttemptTotal]:
                 continue  # a question deleted since the attempt started counts for nothing
             maximum += points[qid]
             answer = answers.get((attempt.pk, qid))
-            mark = current_mark(list(answer.marks.all())) if answer is not None else None
+            double = needs_two_marks(quizzes[attempt.quiz_id], questions[qid])
+            mark = (
+                current_mark(list(answer.marks.all()), double=double)
+                if answer is not None
+                else None
+            )
             if mark is None:
                 awaiting += 1
             else:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Accommodation, Attempt, EnrolmentRole, Quiz
-from . import attempts
+from . import attempts, double_marking
 from .selectors import allowance_for
 
 
@@ -28,7 +28,13 @@ def close_quiz(*, quiz: Quiz, now) -> int:
 
 @transaction.atomic
 def release_marks(*, quiz: Quiz, now) -> Quiz:
-    """Trainees see their marks; an exam whose marks are out is over, so it closes too."""
+    """Trainees see their marks; an exam whose marks are out is over, so it closes too. With
+    double marking, not before every answer has its final mark (agreed or moderated)."""
+    if waiting := double_marking.unfinished(quiz):
+        raise ValidationError(
+            f"{waiting} answer{'s' if waiting != 1 else ''} still wait for a second mark or "
+            "for moderation; release the marks once every answer has its final mark."
+        )
     if quiz.is_exam:
         close_quiz(quiz=quiz, now=now)
     quiz.marks_released_at = now

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -42,6 +43,11 @@ class Quiz(models.Model):
         AFTER_SUBMISSION = "after_submission", "After submission"
         ON_RELEASE = "on_release", "Only when marks are released"
 
+    class Combination(models.TextChoices):
+        MEAN = "mean", "The mean of the two marks"
+        LOWER = "lower", "The lower mark"
+        HIGHER = "higher", "The higher mark"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
     title = models.CharField(max_length=200)
@@ -56,6 +62,12 @@ class Quiz(models.Model):
         max_length=20, choices=Feedback.choices, default=Feedback.AFTER_SUBMISSION
     )
     blind_marking = models.BooleanField(default=False)
+    # Two independent blind marks for every answer examiners mark (free text and answers drawn
+    # on the slide); marks further apart than the question's tolerance go to a moderator.
+    double_marking = models.BooleanField(default=False)
+    mark_combination = models.CharField(
+        max_length=10, choices=Combination.choices, default=Combination.MEAN
+    )
     examiners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     # Questions come from the course's question bank; one question can be in several quizzes.
     questions = models.ManyToManyField(
@@ -90,6 +102,13 @@ class Quiz(models.Model):
     @property
     def is_exam(self) -> bool:
         return self.kind == self.Kind.EXAM
+
+    def clean(self):
+        if self.double_marking and self.feedback_policy == self.Feedback.AFTER_EACH:
+            raise ValidationError(
+                "Double marking needs the final marks before feedback: choose feedback after "
+                "submission or on release."
+            )
 
     @property
     def marks_released(self) -> bool:
@@ -155,6 +174,8 @@ class Question(models.Model):
     start_center_x = models.FloatField(null=True, blank=True)
     start_center_y = models.FloatField(null=True, blank=True)
     start_view_width = models.FloatField(null=True, blank=True)
+    # Double marking: two marks further apart than this share of the points need a moderator.
+    agreement_tolerance = models.FloatField(default=0.2)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +185,10 @@ class Question(models.Model):
         ordering = ["course", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(points__gt=0), name="question_worth_points"),
+            models.CheckConstraint(
+                condition=Q(agreement_tolerance__gte=0, agreement_tolerance__lte=1),
+                name="agreement_tolerance_a_share",
+            ),
             models.CheckConstraint(
                 condition=~Q(type__in=["point", "outline", "measure"])
                 | Q(case_slide__isnull=False),
@@ -362,12 +387,18 @@ class Answer(models.Model):
 
 
 class Mark(models.Model):
-    """One score given to an answer: automatic or by an examiner. Rows are never changed or
-    deleted: the newest is the one that counts, and together they are the audit log."""
+    """One score given to an answer: automatic, by an examiner, or (double marking) the agreed
+    combination of two blind marks or a moderator's. Rows are never changed or deleted: which
+    one counts is decided by `courses.assessment.marking.current_mark`, and together they are
+    the audit log."""
 
     class Stage(models.TextChoices):
         AUTO = "auto", "Automatic"
         EXAMINER = "examiner", "Examiner"
+        # Double marking: the two blind marks combined by the quiz's rule, once they agree...
+        AGREED = "agreed", "Agreed"
+        # ...or a moderator's final mark, with a reason, when they do not.
+        MODERATED = "moderated", "Moderated"
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="marks")
     stage = models.CharField(max_length=10, choices=Stage.choices)

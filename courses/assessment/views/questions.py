@@ -89,6 +89,7 @@ def question_create(request, quiz_uuid):
                 type=question_type,
                 prompt=data["prompt"],
                 points=data["points"],
+                agreement_tolerance=form.agreement_tolerance(),
                 case_slide=data.get("case_slide"),
                 start_view=form.start_view(),
                 options=data.get("parsed_options"),
@@ -108,6 +109,7 @@ def _initial(question: Question) -> dict:
     return {
         "prompt": question.prompt,
         "points": question.points,
+        "agreement_percent": round(question.agreement_tolerance * 100, 2),
         "case_slide": question.case_slide.uuid if question.case_slide else None,
         "options": format_options(question.choices.all()),
         "reference_geometry": json.dumps(reference.geometry) if reference.geometry else "",
@@ -156,6 +158,7 @@ def question_edit(request, question_uuid):
                 question=question,
                 prompt=data["prompt"],
                 points=data["points"],
+                agreement_tolerance=form.agreement_tolerance(),
                 case_slide=data.get("case_slide"),
                 start_view=form.start_view(),
                 options=data.get("parsed_options") or [],

@@ -29,6 +29,8 @@ QUIZ_FIELDS = [
     "shuffle_questions",
     "feedback_policy",
     "blind_marking",
+    "double_marking",
+    "mark_combination",
     "published",
 ]
 
@@ -115,8 +117,12 @@ def quiz_edit(request, quiz_uuid):
 def quiz_release(request, quiz_uuid):
     quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
     if request.POST.get("release") == "1":
-        assessment_services.release_marks(quiz=quiz, now=timezone.now())
-        messages.success(request, "Marks released: trainees can see them now.")
+        try:
+            assessment_services.release_marks(quiz=quiz, now=timezone.now())
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, "Marks released: trainees can see them now.")
     else:
         assessment_services.withdraw_release(quiz=quiz)
         messages.success(request, "Release withdrawn.")

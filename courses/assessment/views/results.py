@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from ... import access
 from ...models import Answer, Attempt
+from ..agreement_report import marker_agreement
 from ..cohort_picture import cohort_png
 from ..marking_queue import candidate_label
 from ..results import quiz_results
@@ -29,7 +30,13 @@ def results(request, quiz_uuid):
     return render(
         request,
         "courses/results.html",
-        {"quiz": quiz, "course": quiz.course, "results": data, "columns": columns},
+        {
+            "quiz": quiz,
+            "course": quiz.course,
+            "results": data,
+            "columns": columns,
+            "agreement": marker_agreement(quiz),
+        },
     )
 
 

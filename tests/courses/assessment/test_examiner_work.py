@@ -78,7 +78,7 @@ def test_the_home_page_lists_what_waits_with_counts_in_few_queries(
     assert counts[busy] == (2, 1, 15)
     assert counts[quiet] == (0, 0, 0)
     assert waiting[0].quiz == busy
-    rows = marking_rows(busy)
+    rows = marking_rows(busy, examiner)
     assert counts[busy][:2] == (
         sum(row["status"] == "to mark" for row in rows),
         sum(row["status"] == "marked" for row in rows),
