@@ -13,7 +13,7 @@ from .. import access
 from .item_report import MIN_CANDIDATES, ItemLine, ItemReport, item_report
 
 
-class FlagOutput(serializers.Serializer):
+class ItemFlagOutput(serializers.Serializer):
     code = serializers.ChoiceField(["negative_discrimination", "too_hard", "too_easy"])
     reason = serializers.CharField()
 
@@ -23,13 +23,16 @@ class ReliabilityOutput(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the value is null; empty otherwise.")
 
 
-class OptionOutput(serializers.Serializer):
+class ItemOptionOutput(serializers.Serializer):
     key = serializers.CharField()
     text = serializers.CharField()
     is_correct = serializers.BooleanField()
     chosen = serializers.IntegerField()
     by_quartile = serializers.ListField(
-        child=serializers.IntegerField(), min_length=4, max_length=4, help_text="Q1 lowest."
+        child=serializers.IntegerField(),
+        min_length=4,
+        max_length=4,
+        help_text="The bottom quartile first.",
     )
     share_by_quartile = serializers.ListField(
         child=serializers.FloatField(allow_null=True),
@@ -51,9 +54,9 @@ class ItemOutput(serializers.Serializer):
     point_biserial = serializers.FloatField(
         allow_null=True, help_text="Corrected item–total (item–rest) correlation."
     )
-    flags = FlagOutput(many=True)
+    flags = ItemFlagOutput(many=True)
     notes = serializers.ListField(child=serializers.CharField())
-    options = OptionOutput(many=True, help_text="Choice questions only; empty otherwise.")
+    options = ItemOptionOutput(many=True, help_text="Choice questions only; empty otherwise.")
     unknown_choices = serializers.IntegerField(
         help_text="Choices of options the question no longer offers (not counted)."
     )
