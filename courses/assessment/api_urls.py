@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import api as assessment_api
-from . import authoring_api
+from . import authoring_api, item_api
 
 urlpatterns = [
     path("attempts/<uuid:attempt_uuid>/", assessment_api.attempt_detail, name="api-attempt-detail"),
@@ -28,6 +28,7 @@ urlpatterns = [
         assessment_api.marking_queue,
         name="api-marking-queue",
     ),
+    path("quizzes/<uuid:quiz_uuid>/items/", item_api.item_analysis, name="api-item-analysis"),
     path("answers/<int:answer_id>/marks/", assessment_api.answer_marks, name="api-answer-marks"),
     path(
         "answers/<int:answer_id>/moderation/",

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import accommodations, bank, marking, preview, questions, quizzes, results, taking
+from .views import (
+    accommodations,
+    bank,
+    items,
+    marking,
+    preview,
+    questions,
+    quizzes,
+    results,
+    taking,
+)
 
 urlpatterns = [
     path("courses/<uuid:course_uuid>/quizzes/new/", quizzes.quiz_create, name="quiz-create"),
@@ -55,6 +65,8 @@ urlpatterns = [
     path("answers/<int:answer_id>/mark/", marking.mark_answer, name="mark-answer"),
     path("quizzes/<uuid:quiz_uuid>/results/", results.results, name="results"),
     path("quizzes/<uuid:quiz_uuid>/results.csv", results.results_csv, name="results-csv"),
+    path("quizzes/<uuid:quiz_uuid>/items/", items.item_analysis, name="item-analysis"),
+    path("quizzes/<uuid:quiz_uuid>/items.csv", items.item_analysis_csv, name="item-analysis-csv"),
     path(
         "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/cohort.png",
         results.cohort_picture,
