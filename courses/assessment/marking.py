@@ -135,9 +135,11 @@ def current_mark(marks: list[Mark], *, double: bool = False) -> Mark | None:
     return auto[-1] if auto else None
 
 
-def mark_that_counts(answer: Answer, quiz) -> Mark | None:
-    """`current_mark` of an answer of `quiz` (its marks prefetched or not)."""
-    return current_mark(list(answer.marks.all()), double=needs_two_marks(quiz, answer.question))
+def mark_that_counts(answer: Answer, quiz, question: Question | None = None) -> Mark | None:
+    """`current_mark` of an answer of `quiz` (its marks prefetched or not; pass the question
+    when it is at hand, to save reading it again)."""
+    question = question or answer.question
+    return current_mark(list(answer.marks.all()), double=needs_two_marks(quiz, question))
 
 
 @transaction.atomic

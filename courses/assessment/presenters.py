@@ -111,7 +111,7 @@ def _answer_key(question: Question) -> dict:
 
 
 def _feedback(quiz: Quiz, question: Question, answer: Answer) -> dict:
-    mark = marking.mark_that_counts(answer, quiz)
+    mark = marking.mark_that_counts(answer, quiz, question)
     sentence, overridden = feedback_sentence(question, mark)
     return {
         "score": mark.score if mark else None,

@@ -33,7 +33,7 @@ def quiz_results(quiz: Quiz, *, label) -> QuizResults:
     questions = list(Question.objects.in_quiz(quiz, archived=None))
     answers = (
         Answer.objects.filter(attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED)
-        .select_related("attempt__trainee")
+        .select_related("attempt__trainee", "question")
         .prefetch_related("marks")
     )
     by_attempt: dict[int, dict[int, float | None]] = {}
