@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import accommodations, bank, marking, preview, questions, quizzes, results, taking
+from .views import (
+    accommodations,
+    bank,
+    heatmaps,
+    marking,
+    preview,
+    questions,
+    quizzes,
+    results,
+    taking,
+)
 
 urlpatterns = [
     path("courses/<uuid:course_uuid>/quizzes/new/", quizzes.quiz_create, name="quiz-create"),
@@ -59,6 +69,11 @@ urlpatterns = [
         "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/cohort.png",
         results.cohort_picture,
         name="cohort-picture",
+    ),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/answer-map/",
+        heatmaps.answer_map_page,
+        name="answer-map",
     ),
     path("attempts/<uuid:attempt_uuid>/", taking.attempt_page, name="attempt"),
     path("attempts/<uuid:attempt_uuid>/submit/", taking.attempt_submit, name="attempt-submit"),
