@@ -14,7 +14,8 @@ Choices, all in level-0 px of the slide unless said otherwise:
   2% of the slide's long side) and kept inside the slide, with at most `MAX_CELLS` cells on
   its long side: a tight grid where the cohort looked, the whole slide when clicks are
   scattered all over it.
-- Density: Gaussian smoothing of `BANDWIDTH_CELLS` cells.
+- Density: Gaussian smoothing over the larger of `BANDWIDTH_CELLS` cells and half the
+  clustering distance eps, so a misconception cluster shows as one patch of colour.
 - Clusters: DBSCAN with eps = the largest of the point tolerance, `EPS_MIN_UM` and
   `EPS_SLIDE_SHARE` of the slide's long side (µm); at least `MIN_SHARE` of the answering
   trainees (never fewer than `MIN_SIZE`) make a cluster. A click within the point tolerance
@@ -251,7 +252,9 @@ def compute(question: Question, cohort: Cohort) -> dict:
 
     density = agreement = None
     if question.type == Question.Type.POINT:
-        bandwidth_um = BANDWIDTH_CELLS * grid.cell_size * math.sqrt(mpp[0] * mpp[1])
+        bandwidth_um = max(
+            BANDWIDTH_CELLS * grid.cell_size * math.sqrt(mpp[0] * mpp[1]), eps_um / 2
+        )
         density = answer_maps.density_map(
             clicks, grid, bandwidth_um=bandwidth_um, mpp_x=mpp[0], mpp_y=mpp[1]
         ).as_dict()
