@@ -6,14 +6,14 @@ Reads the answers of SUBMITTED attempts of that quiz only (a question may sit in
 quizzes; an attempt still in progress may change), one answer per trainee: their latest
 submitted attempt's, so a trainee with two attempts does not count twice. Computes with the
 pure `answer_maps` module and caches the JSON-ready result in Django's cache under a key that
-changes whenever its inputs can have changed (see `_cache_key`). Who may ask is decided by the
+changes whenever its inputs can have changed (see `cache_key`). Who may ask is decided by the
 caller (`access.get_quiz_for_marker`): nothing here is for trainees.
 
 Choices, all in level-0 px of the slide unless said otherwise:
 - The grid covers the answers and the reference, padded by a quarter of their extent (at least
   2% of the slide's long side) and kept inside the slide, with at most `MAX_CELLS` cells on
-  its long side: a tight grid where the cohort looked, the whole slide when clicks are
-  scattered all over it.
+  its long side (`MAX_CELLS_OUTLINES` for outlines): a tight grid where the cohort looked, the
+  whole slide when clicks are scattered all over it.
 - Density: Gaussian smoothing over the larger of `BANDWIDTH_CELLS` cells and half the
   clustering distance eps, so a misconception cluster shows as one patch of colour.
 - Clusters: DBSCAN with eps = the largest of the point tolerance, `EPS_MIN_UM` and
@@ -43,6 +43,10 @@ from . import answer_maps
 
 MAPPED = (Question.Type.POINT, Question.Type.OUTLINE)
 MAX_CELLS = answer_maps.MAX_CELLS
+# Agreement tests each outline at every cell centre in its bounding box, so its cost grows with
+# the square of the cells: 1,000 outlines on 256 cells took a second and a half on the bench
+# machine, on 128 cells well under half a second (`python -m bench.answer_maps --service`).
+MAX_CELLS_OUTLINES = 128
 PADDING_SHARE = 0.25
 PADDING_MIN_SLIDE_SHARE = 0.02
 BANDWIDTH_CELLS = 2.0
@@ -78,7 +82,7 @@ def get_mapped_question(quiz: Quiz, question_uuid) -> Question:
 def answer_map(quiz: Quiz, question: Question) -> dict:
     """The question's answer map as JSON-ready data (see `compute`), from the cache when the
     submitted answers and the reference are what they were when it was computed."""
-    key = _cache_key(quiz, question)
+    key = cache_key(quiz, question)
     data = cache.get(key)
     if data is None:
         data = compute(question, read_cohort(quiz, question))
@@ -92,7 +96,7 @@ def _submitted(quiz: Quiz, question: Question):
     )
 
 
-def _cache_key(quiz: Quiz, question: Question) -> str:
+def cache_key(quiz: Quiz, question: Question) -> str:
     """Changes when the map can: an answer submitted or removed (count; ids only grow, so a
     removal plus an addition still moves the largest id), an answer saved again (the sum of
     versions), the reference edited (its version and time of change: the version counts only
@@ -233,7 +237,8 @@ def compute(question: Question, cohort: Cohort) -> dict:
         answered = len(outlines)
         tolerance = 0.0
         grid = answer_maps.make_grid(
-            _bounds(targets + outlines, np.zeros((0, 2)), width, height), max_cells=MAX_CELLS
+            _bounds(targets + outlines, np.zeros((0, 2)), width, height),
+            max_cells=MAX_CELLS_OUTLINES,
         )
         # An outline that does not touch the reference counts as one wrong click inside it.
         target = shapely.union_all(targets) if targets else shapely.Polygon()
