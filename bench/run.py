@@ -6,8 +6,10 @@
 Measures, on one machine in one run: (a) upload-complete → all tiles built (Celery worker and
 in-process) against `vips dzsave`; (b) cold full-resolution tiles, portal against openslide's
 Deep Zoom example; (c) warm tiles through the portal at 16 and 64 connections; (d) nginx serving
-the same tile files. Prints a table and writes bench/RESULTS.md (bench/out/RESULTS-quick.md for
---quick, so that a quick run never replaces the recorded full results).
+the same tile files; (e) one quiz question's answer map (heatmap and misconception clusters)
+from 1,000 submitted answers (`bench/answer_maps.py`). Prints a table and writes
+bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the
+recorded full results).
 """
 
 from __future__ import annotations
@@ -336,6 +338,13 @@ def run(config: Config) -> dict:
             build.delete(cold)
         for name, micros in results["microbench"].items():
             log(f"  {micros:8.1f} µs  {name}")
+        from . import answer_maps
+
+        log("answer maps: one question's heatmap and clusters from 1,000 answers")
+        maps, cpu = bench.measured(answer_maps.measure)
+        results["answer_maps"] = {"ms": maps, "cpu": cpu}
+        for name, ms in maps.items():
+            log(f"  {ms:8.1f} ms  {name}")
     except BaseException as error:  # noqa: BLE001 - record, clean up, re-raise
         results["error"] = "".join(traceback.format_exception(error))
         raise

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import api as assessment_api
 from . import authoring_api, item_api
+from . import authoring_api, heatmaps_api
 
 urlpatterns = [
     path("attempts/<uuid:attempt_uuid>/", assessment_api.attempt_detail, name="api-attempt-detail"),
@@ -64,5 +65,10 @@ urlpatterns = [
         "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/",
         authoring_api.question_placement,
         name="api-question-placement",
+    ),
+    path(
+        "quizzes/<uuid:quiz_uuid>/questions/<uuid:question_uuid>/answer-map/",
+        heatmaps_api.answer_map,
+        name="api-answer-map",
     ),
 ]

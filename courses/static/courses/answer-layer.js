@@ -8,7 +8,9 @@
  *   PortalAnswers.layer(ctx)        the viewer's answer layer: named sets of GeoJSON geometries
  *                                   (level-0 pixels) drawn over the slide, each shown or
  *                                   hidden on its own: layer.set(key, geometries, style),
- *                                   layer.setVisible(key, bool), layer.preview(...)
+ *                                   layer.setVisible(key, bool), layer.preview(...),
+ *                                   layer.picture(key, url, bounds): an image stretched over
+ *                                   [minX, minY, maxX, maxY] (level-0 px), e.g. a heatmap
  *   PortalAnswers.showReference(ctx, geometry)   the reference answer (orange, dashed)
  *   PortalAnswers.showComment(ctx, [x, y] | null)   the examiner's pin
  *   PortalAnswers.bindToggles(element, layer)   checkboxes [data-layer-toggle=answer|reference|
@@ -32,7 +34,8 @@
   var Measurement = window.PortalMeasurement;
   var hasSlideTools = Boolean(Kit && Shapes && Overlays && Measurement);
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var ORDER = ["reference", "answer", "comment", "preview"];
+  // Bottom to top; "heatmap" and "clusters" are answer-map.js's.
+  var ORDER = ["heatmap", "reference", "answer", "clusters", "comment", "preview"];
 
   /* Small helpers ------------------------------------------------------------------------------ */
 
@@ -253,6 +256,30 @@
     });
     this.setVisible(key, set.visible);
     this.place();
+    return set;
+  };
+
+  /**
+   * An image (a data: or same-origin URL) over the rectangle `bounds` = [minX, minY, maxX, maxY]
+   * in level-0 pixels, in the image group: it follows zoom, rotation and flip like the shapes.
+   * The browser's smoothing blends its pixels, so a coarse grid reads as a smooth map.
+   */
+  Layer.prototype.picture = function (key, url, bounds) {
+    var set = this.group(key);
+    set.geometries = [];
+    set.markers = [];
+    set.labels = [];
+    set.screen.replaceChildren();
+    set.image.replaceChildren(svg("image", {
+      class: "quiz-picture",
+      href: url,
+      x: bounds[0],
+      y: bounds[1],
+      width: bounds[2] - bounds[0],
+      height: bounds[3] - bounds[1],
+      preserveAspectRatio: "none",
+    }));
+    this.setVisible(key, set.visible);
     return set;
   };
 
