@@ -3,8 +3,7 @@
 from django.urls import path
 
 from . import api as assessment_api
-from . import authoring_api, item_api
-from . import authoring_api, heatmaps_api
+from . import authoring_api, heatmaps_api, item_api
 
 urlpatterns = [
     path("attempts/<uuid:attempt_uuid>/", assessment_api.attempt_detail, name="api-attempt-detail"),

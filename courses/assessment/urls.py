@@ -5,8 +5,8 @@ from django.urls import path
 from .views import (
     accommodations,
     bank,
-    items,
     heatmaps,
+    items,
     marking,
     preview,
     questions,

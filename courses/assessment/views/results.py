@@ -78,7 +78,9 @@ def cohort_picture(request, quiz_uuid, question_uuid):
     if question is None or not question.is_spatial:
         raise Http404("No picture for this question.")
     payloads = list(
-        Answer.objects.filter(question=question, attempt__state=Attempt.State.SUBMITTED)
+        Answer.objects.filter(
+            question=question, attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED
+        )
         .exclude(payload={})
         .values_list("payload", flat=True)
     )
