@@ -21,7 +21,7 @@ from portal.api_errors import (
 )
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 
-from . import access, services
+from . import access, pipeline, services
 from .forms import split_tags
 from .models import Slide
 from .tile_tokens import make_token
@@ -127,6 +127,7 @@ def slide_list(request):
             stain=data.validated_data["stain"],
             tags=split_tags(data.validated_data["tags"]),
         )
+        pipeline.start(slide.id)
         return Response(SlideOutput(slide, context={"request": request}).data, status=201)
     if not access.can_upload(request.user):
         return Response({"detail": "The slide library is for educators."}, status=403)

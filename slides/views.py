@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, services, thumbnails
+from . import access, pipeline, services, thumbnails
 from .deidentify import effective_objective_power
 from .forms import LibraryFilterForm, ReviewForm, SlideUploadForm
 from .models import Slide
@@ -81,6 +81,7 @@ def upload(request):
                 stain=form.cleaned_data["stain"],
                 tags=form.cleaned_data["tags"],
             )
+            pipeline.start(slide.id)
             target = reverse("slides:detail", args=[slide.uuid])
             if _is_ajax(request):
                 return JsonResponse({"redirect": target, "uuid": str(slide.uuid)}, status=201)

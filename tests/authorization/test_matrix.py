@@ -105,14 +105,13 @@ def world(db, slide_files):
         users[persona] = user
     slides = []
     for kind in ("svs", "tiff"):
-        with slide_services.tasks_inline():
-            slide = slide_services.create_slide(
-                uploaded_by=users["owning_educator"],
-                original=slide_files[kind],
-                original_name=f"x.{kind}",
-                title=f"Library {kind}",
-                move=False,
-            )
+        slide = slide_services.create_slide(
+            uploaded_by=users["owning_educator"],
+            original=slide_files[kind],
+            original_name=f"x.{kind}",
+            title=f"Library {kind}",
+            move=False,
+        )
         slide = pipeline.run_inline(slide.id)
         slides.append(slide_services.approve_slide(slide=slide, reviewer=users["owning_educator"]))
     course = course_services.create_course(owner=users["owning_educator"], title="Course A")
