@@ -147,7 +147,7 @@ def review(request, slide_uuid):
 @login_required
 @require_GET
 def thumbnail(request, slide_uuid):
-    slide = access.get_slide_for_user(request.user, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     data = thumbnails.thumbnail_jpeg(slide) if slide.is_viewable else None
     if data is None:
         raise Http404("No thumbnail yet.")
