@@ -336,7 +336,7 @@ def run(config: Config) -> dict:
             build.delete(cold)
         for name, micros in results["microbench"].items():
             log(f"  {micros:8.1f} µs  {name}")
-    except BaseException as error:  # noqa: BLE001 - record, clean up, re-raise
+    except BaseException as error:  # record, clean up, re-raise
         results["error"] = "".join(traceback.format_exception(error))
         raise
     finally:
@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as error:
         return error.code if isinstance(error.code, int) else 1
-    except Exception:  # noqa: BLE001 - already recorded in the results
+    except Exception:  # already recorded in the results
         traceback.print_exc()
         return 1
     return 0

@@ -104,10 +104,6 @@ def role_in(user, course: Course) -> str | None:
     return enrolment.role if enrolment else None
 
 
-def can_manage(user, course: Course) -> bool:
-    return role_in(user, course) == EnrolmentRole.EDUCATOR
-
-
 def can_create_courses(user) -> bool:
     return user.is_authenticated and user.is_educator
 

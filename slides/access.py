@@ -31,7 +31,3 @@ def can_upload(user) -> bool:
 def can_review(user, slide: Slide) -> bool:
     """Any educator may pass the gate; the reviewer is recorded."""
     return user.is_authenticated and user.is_educator
-
-
-def can_manage(user, slide: Slide) -> bool:
-    return user.is_authenticated and (user.is_portal_admin or slide.uploaded_by_id == user.id)

@@ -129,10 +129,6 @@ class Slide(models.Model):
         )
 
     @property
-    def is_servable_to_courses(self) -> bool:
-        return self.status == self.Status.READY
-
-    @property
     def progress_percent(self) -> int:
         if not self.tiles_total:
             return 0

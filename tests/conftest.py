@@ -175,7 +175,7 @@ class Worker:
             ],
             cwd=ROOT,
             env=self.env,
-            stdout=open(self.log, "ab"),  # noqa: SIM115 - closed with the process
+            stdout=open(self.log, "ab"),  # closed with the process
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )

@@ -196,7 +196,7 @@ def url_for(name: str, values: dict) -> str:
     for kwargs_names in _kwarg_sets(name):
         try:
             return reverse(name, kwargs={key: values[key] for key in kwargs_names})
-        except Exception:  # noqa: BLE001 - try the next set of arguments
+        except Exception:  # try the next set of arguments
             continue
     raise AssertionError(f"cannot build a URL for {name}")
 
