@@ -133,10 +133,10 @@ def inspect(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
             slide=slide, reason=f"The slide file could not be read ({without_paths(error)})."
         )
         return
-    services.start_build(
+    if services.start_build(
         slide=slide, metadata=metadata, tile_size=tile_size, source_format=source_format
-    )
-    start(slide.id, dispatch=dispatch)
+    ):
+        start(slide.id, dispatch=dispatch)
 
 
 def geometry_of(slide: Slide) -> DeepZoomGeometry:

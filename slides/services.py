@@ -134,12 +134,13 @@ def fail_slide(*, slide: Slide, reason: str) -> None:
 @transaction.atomic
 def start_build(
     *, slide: Slide, metadata: SlideMetadata, tile_size: int, source_format: str
-) -> None:
+) -> bool:
     """Store the allow-listed metadata and plan every chunk of every level; the build starts
-    at the top (full-resolution) level."""
+    at the top (full-resolution) level. False when the slide had already moved on (an
+    inspection that ran twice): only one caller starts each build."""
     locked = Slide.objects.select_for_update().get(pk=slide.pk)
     if locked.status != Slide.Status.UPLOADED:
-        return
+        return False
     geometry = DeepZoomGeometry(metadata.width, metadata.height, tile_size)
     per_chunk = settings.SLIDES["TILES_PER_CHUNK"]
     chunks = [
@@ -165,6 +166,7 @@ def start_build(
     locked.build_started_at = timezone.now()
     locked.save()
     slide.refresh_from_db()
+    return True
 
 
 @transaction.atomic
