@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from slides import pipeline, services, storage
@@ -66,7 +67,10 @@ def test_tiles_rendered_in_many_threads_at_once_are_the_tiles_of_one_request(
         own = Client()
         order = random.Random(seed).sample(urls, len(urls))
         start.wait()
-        return [(url, *_status_and_body(own.get(url))) for url in order]
+        try:
+            return [(url, *_status_and_body(own.get(url))) for url in order]
+        finally:
+            connections.close_all()  # this thread's, if a request opened one
 
     with ThreadPoolExecutor(THREADS) as pool:
         answers = [answer for batch in pool.map(request_all, range(THREADS)) for answer in batch]
