@@ -49,6 +49,8 @@ services:
 lint: python-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# No import circle, and portal above courses above slides: contracts in pyproject.toml.
+	$(BIN)/lint-imports
 
 test: system-test-deps setup services lint
 	node --test slides/static/slides/tests/

@@ -49,7 +49,7 @@ def _redis_available() -> bool:
 
         redis.Redis.from_url(f"{REDIS}/{BROKER_DB}", socket_timeout=3).ping()
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not available"
+    except Exception:  # any failure means "not available"
         return False
 
 

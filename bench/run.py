@@ -345,7 +345,7 @@ def run(config: Config) -> dict:
         results["answer_maps"] = {"ms": maps, "cpu": cpu}
         for name, ms in maps.items():
             log(f"  {ms:8.1f} ms  {name}")
-    except BaseException as error:  # noqa: BLE001 - record, clean up, re-raise
+    except BaseException as error:  # record, clean up, re-raise
         results["error"] = "".join(traceback.format_exception(error))
         raise
     finally:
@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as error:
         return error.code if isinstance(error.code, int) else 1
-    except Exception:  # noqa: BLE001 - already recorded in the results
+    except Exception:  # already recorded in the results
         traceback.print_exc()
         return 1
     return 0

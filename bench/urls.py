@@ -25,15 +25,14 @@ def cold_slide(slide: Path):
     staging.mkdir(parents=True, exist_ok=True)
     staged = staging / f"bench-cold-{time.monotonic_ns()}{slide.suffix}"
     shutil.copyfile(slide, staged)
-    with services.tasks_inline():
-        record = services.create_slide(
-            uploaded_by=None,
-            original=staged,
-            original_name=f"bench{slide.suffix}",
-            title="bench cold",
-            move=True,
-        )
-        pipeline.inspect(record.id)
+    record = services.create_slide(
+        uploaded_by=None,
+        original=staged,
+        original_name=f"bench{slide.suffix}",
+        title="bench cold",
+        move=True,
+    )
+    pipeline.inspect(record.id, dispatch=lambda step: None)  # no band is queued
     record.refresh_from_db()
     if record.status != Slide.Status.PROCESSING or not record.width:
         raise RuntimeError(f"cold slide ended in {record.status}: {record.failure_reason}")

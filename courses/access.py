@@ -104,10 +104,6 @@ def role_in(user, course: Course) -> str | None:
     return enrolment.role if enrolment else None
 
 
-def can_manage(user, course: Course) -> bool:
-    return role_in(user, course) == EnrolmentRole.EDUCATOR
-
-
 def can_create_courses(user) -> bool:
     return user.is_authenticated and user.is_educator
 
@@ -180,16 +176,21 @@ def slide_for_tiles(user, public_id: UUID | str) -> Slide | None:
     """The slide shown as `public_id` (a slide's uuid, or an exam's alias of it) if this person
     may view its tiles right now, else None: the one rule for renewing tile tokens.
 
-    Under its own uuid: whoever `Slide.objects.visible_to` lets open it (library educators,
-    members of a course visible to them with a case showing it), and the markers of a quiz
+    Under its own uuid: library educators (`Slide.objects.visible_to`), members of a course
+    visible to them with a case showing it once it passed review, and the markers of a quiz
     asking about it. Under an exam's alias: the exam's trainees who have an attempt and are
     still enrolled as trainees, its examiners and its course's educators."""
     if not user.is_authenticated:
         return None
+    shown = CaseSlide.objects.filter(case__module__course__in=Course.objects.visible_to(user))
     marked = Question.objects.filter(quizzes__in=markable_quizzes(user))
     slide = (
         Slide.objects.visible_to(user).filter(uuid=public_id).first()
-        or Slide.objects.filter(uuid=public_id, pk__in=marked.values("case_slide__slide")).first()
+        or Slide.objects.filter(
+            Q(pk__in=shown.values("slide"), status=Slide.Status.READY)
+            | Q(pk__in=marked.values("case_slide__slide")),
+            uuid=public_id,
+        ).first()
     )
     if slide is None:
         alias = SlideAlias.objects.select_related("slide").filter(alias=public_id).first()

@@ -17,19 +17,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal import json_limits
-from portal.api_errors import (
-    NOT_FOUND,
-    ErrorOutput,
-    documented,
-    error,
-    forbidden,
-)
+from portal.api_errors import NOT_FOUND, ErrorOutput, documented, error
 from portal.json_fields import StorableJSONField, check_storable
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 from slides import geometry as geo
@@ -237,7 +231,7 @@ class TourInput(serializers.Serializer):
     methods=["POST"],
     request=CourseInput,
     responses=documented(
-        {201: CourseSummaryOutput, 403: forbidden("Educators only")},
+        {201: CourseSummaryOutput, 404: error("Not an educator (only educators create courses)")},
         body="Invalid input, or a malformed body",
     ),
     summary="Create a course (you become its educator)",
@@ -246,7 +240,7 @@ class TourInput(serializers.Serializer):
 def course_list(request):
     if request.method == "POST":
         if not access.can_create_courses(request.user):
-            raise PermissionDenied("Only educators create courses.")
+            raise NotFound("No such page.")
         data = CourseInput(data=request.data)
         data.is_valid(raise_exception=True)
         course = services.create_course(owner=request.user, **data.validated_data)

@@ -1,10 +1,11 @@
 """The error answers of the REST API, declared once so every operation documents them alike.
 
-Every operation can answer 401 (no or wrong credentials). Operations with a path parameter answer
-404 both for a missing object and for one the user may not see, so ids leak nothing. Writes
-answer 400 for invalid or malformed input and 403 for a session login without its CSRF token.
-Views list what they answer with `documented(...)`; tests/api checks the schema against the
-running code.
+Every operation can answer 401 (no or wrong credentials). 404 answers alike for a missing object,
+for one the user may not see, and for an operation that is not for the user's role at all, as
+the pages do, so ids leak nothing. Writes answer 400 for invalid or malformed input and 403 for a
+session login without its CSRF token; 403 with a sentence is otherwise kept for what a live exam
+withholds, or an attempt that has closed, from a trainee who may see it. Views list what they
+answer with `documented(...)`; tests/api checks the schema against the running code.
 
 Outside the DRF views, Django itself answers some API requests (a path that matches no URL, a
 crash): `not_found` and `server_error` give those the same `{"detail": ...}` JSON body.
@@ -46,11 +47,6 @@ UNSUPPORTED_MEDIA_TYPE = error("A body in a media type this operation does not t
 # A write made with a session login needs the CSRF token, so every write can answer 403.
 CSRF = "or a session login without its CSRF token"
 CSRF_FAILED = error(f"Not allowed, {CSRF}")
-
-
-def forbidden(reason: str) -> OpenApiResponse:
-    """The 403 of a write that has a reason of its own to refuse, besides CSRF."""
-    return error(f"{reason}, {CSRF}")
 
 
 def documented(responses: dict[int, Any], *, body: str | None = None) -> dict[int, Any]:

@@ -7,7 +7,6 @@
 # Templates reference:
 #   vendor/openseadragon/openseadragon.min.js   vendor/openseadragon/images/
 #   vendor/htmx/htmx.min.js
-#   vendor/annotorious/annotorious-openseadragon.js   vendor/annotorious/annotorious-openseadragon.css
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,13 +31,11 @@ fi
 vendor="portal/static/vendor"
 osd="node_modules/openseadragon/build/openseadragon"
 htmx="node_modules/htmx.org/dist"
-anno="node_modules/@annotorious/openseadragon/dist"
 
 # Fail loudly if a package changed its layout, rather than leaving the site without a library.
 for required in \
     "$osd/openseadragon.min.js" "$osd/images/home_rest.png" \
-    "$htmx/htmx.min.js" \
-    "$anno/annotorious-openseadragon.js" "$anno/annotorious-openseadragon.css"; do
+    "$htmx/htmx.min.js"; do
     if [[ ! -f "$required" ]]; then
         echo "install-frontend: expected $required after npm ci; has the package layout changed?" >&2
         exit 1
@@ -49,8 +46,8 @@ copy_optional() {  # source maps help debugging but are not needed to run
     if [[ -f "$1" ]]; then cp "$1" "$2"; fi
 }
 
-rm -rf "$vendor/openseadragon" "$vendor/htmx" "$vendor/annotorious"
-mkdir -p "$vendor/openseadragon/images" "$vendor/htmx" "$vendor/annotorious"
+rm -rf "$vendor/openseadragon" "$vendor/htmx" "$vendor/annotorious"  # annotorious: no longer used
+mkdir -p "$vendor/openseadragon/images" "$vendor/htmx"
 
 cp "$osd/openseadragon.min.js" "$vendor/openseadragon/"
 copy_optional "$osd/openseadragon.min.js.map" "$vendor/openseadragon/"
@@ -58,11 +55,8 @@ cp "$osd"/images/*.png "$vendor/openseadragon/images/"
 
 cp "$htmx/htmx.min.js" "$vendor/htmx/"
 
-cp "$anno/annotorious-openseadragon.js" "$anno/annotorious-openseadragon.css" "$vendor/annotorious/"
-copy_optional "$anno/annotorious-openseadragon.js.map" "$vendor/annotorious/"
-
 # Licences travel with the code they cover.
-for pkg in openseadragon:openseadragon htmx.org:htmx @annotorious/openseadragon:annotorious; do
+for pkg in openseadragon:openseadragon htmx.org:htmx; do
     src="node_modules/${pkg%%:*}"
     dest="$vendor/${pkg##*:}"
     for licence in "$src"/LICENSE*; do

@@ -12,22 +12,16 @@ from django.http import Http404
 from .models import Slide
 
 
-def get_slide_for_user(user, slide_uuid: UUID | str) -> Slide:
-    """A slide this person may see in any way (e.g. its thumbnail as a course cover)."""
+def get_library_slide(user, slide_uuid: UUID | str) -> Slide:
+    """A slide as the library shows it (status, review gate, title, thumbnail): library users
+    only.
+
+    Trainees and examiners meet slides only through cases, never through the library, so a
+    slide's library title (which may name the diagnosis) does not reach them."""
     slide = Slide.objects.visible_to(user).filter(uuid=slide_uuid).first()
     if slide is None:
         raise Http404("No such slide.")
     return slide
-
-
-def get_library_slide(user, slide_uuid: UUID | str) -> Slide:
-    """A slide as the library shows it (status, review gate, title): library users only.
-
-    Trainees and examiners meet slides only through cases, never through the library, so a
-    slide's library title (which may name the diagnosis) does not reach them."""
-    if not can_upload(user):
-        raise Http404("No such slide.")
-    return get_slide_for_user(user, slide_uuid)
 
 
 def can_upload(user) -> bool:
@@ -37,7 +31,3 @@ def can_upload(user) -> bool:
 def can_review(user, slide: Slide) -> bool:
     """Any educator may pass the gate; the reviewer is recorded."""
     return user.is_authenticated and user.is_educator
-
-
-def can_manage(user, slide: Slide) -> bool:
-    return user.is_authenticated and (user.is_portal_admin or slide.uploaded_by_id == user.id)

@@ -12,16 +12,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from portal.api_errors import (
-    INVALID,
-    NOT_FOUND,
-    documented,
-    error,
-    forbidden,
-)
+from portal.api_errors import INVALID, NOT_FOUND, documented, error
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 
-from . import access, services
+from . import access, pipeline, services
 from .forms import split_tags
 from .models import Slide
 from .tile_tokens import make_token
@@ -92,8 +86,7 @@ class ListFilters(serializers.Serializer):
         {
             200: paginated(SlideOutput),
             400: INVALID,
-            403: error("The library is for educators"),
-            404: PAGE_NOT_FOUND,
+            404: error(f"{PAGE_NOT_FOUND.description}; or not an educator (the library is theirs)"),
         }
     ),
     summary="Slides this user may see",
@@ -104,7 +97,7 @@ class ListFilters(serializers.Serializer):
     methods=["POST"],
     request={"multipart/form-data": SlideUploadInput},
     responses=documented(
-        {201: SlideOutput, 403: forbidden("Only educators upload")},
+        {201: SlideOutput, 404: error("Not an educator (only educators upload)")},
         body="Not a file of a supported format, or invalid input",
     ),
     summary="Upload a slide (processing starts at once)",
@@ -114,7 +107,7 @@ class ListFilters(serializers.Serializer):
 def slide_list(request):
     if request.method == "POST":
         if not access.can_upload(request.user):
-            return Response({"detail": "Only educators upload slides."}, status=403)
+            raise NotFound("No such page.")
         data = SlideUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -127,9 +120,10 @@ def slide_list(request):
             stain=data.validated_data["stain"],
             tags=split_tags(data.validated_data["tags"]),
         )
+        pipeline.start(slide.id)
         return Response(SlideOutput(slide, context={"request": request}).data, status=201)
     if not access.can_upload(request.user):
-        return Response({"detail": "The slide library is for educators."}, status=403)
+        raise NotFound("No such page.")
     filters = ListFilters(data=request.query_params)
     filters.is_valid(raise_exception=True)
     slides = Slide.objects.visible_to(request.user).prefetch_related("tags")

@@ -25,20 +25,12 @@ class Tag(models.Model):
 
 class SlideQuerySet(models.QuerySet):
     def visible_to(self, user) -> SlideQuerySet:
-        """Slides this person may open. Educators and admins share the whole library; everyone
-        else sees only slides that passed the review gate and reach them through a case of a
-        course they can see."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_educator:
+        """Slides this person may open in the library: educators and admins share all of it,
+        nobody else sees any. (Trainees and examiners meet slides only through courses, whose
+        rules live in `courses.access`.)"""
+        if user.is_authenticated and user.is_educator:
             return self
-        from courses.models import CaseSlide, Course
-
-        courses = Course.objects.visible_to(user)
-        in_courses = CaseSlide.objects.filter(
-            slide=models.OuterRef("pk"), case__module__course__in=courses
-        )
-        return self.filter(models.Exists(in_courses), status=Slide.Status.READY)
+        return self.none()
 
     def usable_in_courses(self) -> SlideQuerySet:
         return self.filter(status=Slide.Status.READY)
@@ -135,10 +127,6 @@ class Slide(models.Model):
             self.Status.AWAITING_REVIEW,
             self.Status.READY,
         )
-
-    @property
-    def is_servable_to_courses(self) -> bool:
-        return self.status == self.Status.READY
 
     @property
     def progress_percent(self) -> int:

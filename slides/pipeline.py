@@ -1,17 +1,27 @@
-"""The slide pipeline's steps: inspect → build bands level by level → verify.
+"""The slide pipeline: its steps (inspect → build bands level by level → verify) and the one
+place that decides what runs after what.
 
 Each step takes an id, re-reads the row, returns quietly when there is nothing to do (deleted,
 already done, already failed), and turns every expected failure into FAILED with a reason a
-person can act on. Celery tasks in `tasks.py` are one-line wrappers around these functions, and
-`run_inline` chains them in-process (demo seeding, tests, the benchmark's single-process mode).
+person can act on. What a slide needs next is read from its row by `next_steps`, and every step
+hands what follows it to a dispatcher: `queue_with_celery` in a deployment (the tasks in
+`tasks.py` are one-line wrappers around these functions), a local queue in `run_inline`
+(demo seeding, tests, the benchmark's single-process mode). Services only write rows; they
+never queue anything.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import openslide
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import transaction
 
 from . import pyramid, services, storage
 from .deepzoom import DeepZoomGeometry
@@ -34,7 +44,58 @@ CRASHED_REASON = (
 )
 
 
-def inspect(slide_id: int) -> None:
+@dataclass(frozen=True)
+class Step:
+    """One unit of work: `inspect` or `verify` a slide, or `build` one chunk (a band of rows)."""
+
+    name: str
+    target_id: int
+
+
+Dispatch = Callable[[Step], None]
+
+# The Celery task that runs each step in a worker. They are defined in tasks.py, which imports
+# this module, so they are named here rather than imported.
+TASKS = {
+    "inspect": "slides.tasks.inspect_slide",
+    "build": "slides.tasks.build_chunk",
+    "verify": "slides.tasks.verify_pyramid",
+}
+
+
+def queue_with_celery(step: Step) -> None:
+    """The deployment's dispatcher: the step's task, sent once the transaction commits, so a
+    worker never looks for a row that is not there yet."""
+    transaction.on_commit(lambda: current_app.send_task(TASKS[step.name], args=(step.target_id,)))
+
+
+def next_steps(slide_id: int) -> list[Step]:
+    """What the slide needs next, read from its row: inspection for a new upload, the unbuilt
+    bands of the level being built, or verification after the last level; else nothing."""
+    row = Slide.objects.filter(pk=slide_id).values("status", "build_level").first()
+    if row is None:
+        return []
+    if row["status"] == Slide.Status.UPLOADED:
+        return [Step("inspect", slide_id)]
+    if row["status"] != Slide.Status.PROCESSING or row["build_level"] is None:
+        return []
+    if row["build_level"] == -1:
+        return [Step("verify", slide_id)]
+    pending = PyramidChunk.objects.filter(slide_id=slide_id, level=row["build_level"], done=False)
+    return [Step("build", chunk_id) for chunk_id in pending.values_list("id", flat=True)]
+
+
+def start(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> int:
+    """Hand whatever the slide needs next to `dispatch`; returns how many steps that was.
+
+    A new upload starts here; each step calls it again when it has moved the slide on."""
+    steps = next_steps(slide_id)
+    for step in steps:
+        dispatch(step)
+    return len(steps)
+
+
+def inspect(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
     """Open the original, enforce limits, read a few pixels, keep only allow-listed metadata,
     plan the pyramid and queue its first level."""
     slide = Slide.objects.filter(pk=slide_id).first()
@@ -72,17 +133,29 @@ def inspect(slide_id: int) -> None:
             slide=slide, reason=f"The slide file could not be read ({without_paths(error)})."
         )
         return
-    services.start_build(
+    if services.start_build(
         slide=slide, metadata=metadata, tile_size=tile_size, source_format=source_format
-    )
+    ):
+        start(slide.id, dispatch=dispatch)
 
 
 def geometry_of(slide: Slide) -> DeepZoomGeometry:
     return DeepZoomGeometry(slide.width, slide.height, slide.tile_size)
 
 
-def build(chunk_id: int) -> None:
-    """Write one band of tiles, then record it (which may queue the next level)."""
+def build(chunk_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
+    """Write one band of tiles and record it; the band that completes a level starts the next.
+
+    A band cut short by the task's time limit is queued again: it resumes where it stopped
+    (written tiles are skipped), and its attempts are counted, so one that never finishes is
+    given up."""
+    try:
+        _build(chunk_id, dispatch)
+    except SoftTimeLimitExceeded:
+        dispatch(Step("build", chunk_id))
+
+
+def _build(chunk_id: int, dispatch: Dispatch) -> None:
     chunk = PyramidChunk.objects.select_related("slide").filter(pk=chunk_id).first()
     if chunk is None or chunk.done or chunk.slide.status != Slide.Status.PROCESSING:
         return
@@ -113,11 +186,14 @@ def build(chunk_id: int) -> None:
             reason=f"The slide's pixels could not be read ({without_paths(error)}).",
         )
         return
-    services.complete_chunk(chunk=chunk)
+    if services.complete_chunk(chunk=chunk):
+        start(slide.id, dispatch=dispatch)
 
 
-def verify(slide_id: int) -> None:
-    """Every tile of every level is on disk and nothing half-written is left; then finish."""
+def verify(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
+    """Every tile of every level is on disk and nothing half-written is left; then finish.
+
+    Nothing follows it: `dispatch` is taken so that every step is called alike."""
     slide = Slide.objects.filter(pk=slide_id).first()
     if slide is None or slide.status != Slide.Status.PROCESSING or slide.build_level != -1:
         return
@@ -136,44 +212,28 @@ def verify(slide_id: int) -> None:
     services.finish_build(slide=slide)
 
 
+STEPS: dict[str, Callable[..., None]] = {"inspect": inspect, "build": build, "verify": verify}
+
+
+def run(step: Step, *, dispatch: Dispatch = queue_with_celery) -> None:
+    STEPS[step.name](step.target_id, dispatch=dispatch)
+
+
 def run_inline(slide_id: int) -> Slide:
-    """Run the whole pipeline in this process (demo seeding and tests that need no worker)."""
-    with services.tasks_inline():
-        inspect(slide_id)
-        return _drain(slide_id)
+    """Run the whole pipeline in this process (demo seeding and tests that need no worker):
+    the same steps in the same order, dispatched to a local queue instead of Celery."""
+    pending: deque[Step] = deque()
+    start(slide_id, dispatch=pending.append)
+    while pending:
+        run(pending.popleft(), dispatch=pending.append)
+    return Slide.objects.get(pk=slide_id)
 
 
-def _drain(slide_id: int) -> Slide:
-    while True:
-        slide = Slide.objects.get(pk=slide_id)
-        if slide.status != Slide.Status.PROCESSING:
-            return slide
-        if slide.build_level == -1:
-            verify(slide_id)
-            continue
-        pending = PyramidChunk.objects.filter(slide=slide, level=slide.build_level, done=False)
-        for chunk_id in list(pending.values_list("id", flat=True)):
-            build(chunk_id)
-
-
-def resume_unfinished() -> int:
-    """Queue again whatever a lost worker left unfinished; returns how many tasks it queued.
+def resume_unfinished(*, dispatch: Dispatch = queue_with_celery) -> int:
+    """Queue again whatever a lost worker left unfinished; returns how many steps it queued.
 
     Safe to run at any time: every step skips what is already done."""
-    from .tasks import build_chunk, inspect_slide, verify_pyramid
-
-    queued = 0
-    for slide_id in Slide.objects.filter(status=Slide.Status.UPLOADED).values_list("id", flat=True):
-        inspect_slide.delay(slide_id)
-        queued += 1
-    building = Slide.objects.filter(status=Slide.Status.PROCESSING)
-    for slide_id, level in building.values_list("id", "build_level"):
-        if level == -1:
-            verify_pyramid.delay(slide_id)
-            queued += 1
-            continue
-        pending = PyramidChunk.objects.filter(slide_id=slide_id, level=level, done=False)
-        for chunk_id in pending.values_list("id", flat=True):
-            build_chunk.delay(chunk_id)
-            queued += 1
-    return queued
+    unfinished = Slide.objects.filter(
+        status__in=[Slide.Status.UPLOADED, Slide.Status.PROCESSING]
+    ).values_list("id", flat=True)
+    return sum(start(slide_id, dispatch=dispatch) for slide_id in unfinished)

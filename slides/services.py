@@ -1,14 +1,12 @@
 """Writes to the slide library that touch several rows or files; each is atomic.
 
 Pipeline steps call these to move a slide through UPLOADED → PROCESSING → AWAITING_REVIEW →
-READY (or FAILED / REJECTED). Enqueuing always waits for the commit, so a worker never sees a row
-that is not there yet.
+READY (or FAILED / REJECTED). Nothing here queues work: what runs next is decided in
+`pipeline.py`, from the rows these functions leave behind.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import logging
 import shutil
 from datetime import timedelta
@@ -29,25 +27,6 @@ from .source_files import stored_name
 logger = logging.getLogger(__name__)
 
 
-_run_inline = contextvars.ContextVar("slides_run_inline", default=False)
-
-
-@contextlib.contextmanager
-def tasks_inline():
-    """Within this block the pipeline queues nothing: the caller runs the steps itself."""
-    token = _run_inline.set(True)
-    try:
-        yield
-    finally:
-        _run_inline.reset(token)
-
-
-def _enqueue(task, *args) -> None:
-    if _run_inline.get():
-        return
-    transaction.on_commit(lambda: task.delay(*args))
-
-
 @transaction.atomic
 def create_slide(
     *,
@@ -60,13 +39,12 @@ def create_slide(
     tags: list[str] | tuple[str, ...] = (),
     move: bool = True,
 ) -> Slide:
-    """Record a new slide and take its original into private storage, then queue processing.
+    """Record a new slide and take its original into private storage; `pipeline.start` then
+    queues its processing.
 
     The original is moved (an upload's temporary file) or copied (`move=False`: an admin's
     import, whose files are never touched). Only the extension of `original_name` is kept.
     """
-    from .tasks import inspect_slide
-
     slide = Slide(title=title.strip(), organ=organ.strip(), stain=stain.strip())
     slide.uploaded_by = uploaded_by
     slide.full_clean(exclude=["uploaded_by"])
@@ -81,7 +59,6 @@ def create_slide(
     slide.save()
     if tags:
         slide.tags.set(_tags_named(tags))
-    _enqueue(inspect_slide, slide.id)
     logger.info("slide %s created", slide.uuid)
     return slide
 
@@ -157,13 +134,13 @@ def fail_slide(*, slide: Slide, reason: str) -> None:
 @transaction.atomic
 def start_build(
     *, slide: Slide, metadata: SlideMetadata, tile_size: int, source_format: str
-) -> list[PyramidChunk]:
-    """Store the allow-listed metadata, plan every chunk of every level, queue the top level."""
-    from .tasks import build_chunk
-
+) -> bool:
+    """Store the allow-listed metadata and plan every chunk of every level; the build starts
+    at the top (full-resolution) level. False when the slide had already moved on (an
+    inspection that ran twice): only one caller starts each build."""
     locked = Slide.objects.select_for_update().get(pk=slide.pk)
     if locked.status != Slide.Status.UPLOADED:
-        return []
+        return False
     geometry = DeepZoomGeometry(metadata.width, metadata.height, tile_size)
     per_chunk = settings.SLIDES["TILES_PER_CHUNK"]
     chunks = [
@@ -188,42 +165,30 @@ def start_build(
     locked.tiles_done = 0
     locked.build_started_at = timezone.now()
     locked.save()
-    top = PyramidChunk.objects.filter(slide=locked, level=geometry.max_level)
-    for chunk_id in top.values_list("id", flat=True):
-        _enqueue(build_chunk, chunk_id)
     slide.refresh_from_db()
-    return list(top)
+    return True
 
 
 @transaction.atomic
-def complete_chunk(*, chunk: PyramidChunk) -> None:
-    """Mark a band done (once), count its tiles, and when its level is complete, queue the next
-    level, or the verification after the last one. Exactly one caller advances each level."""
-    from .tasks import build_chunk, verify_pyramid
-
+def complete_chunk(*, chunk: PyramidChunk) -> bool:
+    """Mark a band done (once) and count its tiles; when that completes its level, move the
+    build to the next level (-1 after the last one) and return True. Exactly one caller gets
+    True for each level."""
     # Lock the slide first: two bands of a level finishing together must not both miss the
     # other's completion (neither would advance the level).
     if not Slide.objects.select_for_update().filter(pk=chunk.slide_id).exists():
-        return
+        return False
     if not PyramidChunk.objects.filter(pk=chunk.pk, done=False).update(done=True):
-        return
+        return False
     Slide.objects.filter(pk=chunk.slide_id).update(
         tiles_done=F("tiles_done") + chunk.tile_count, updated_at=timezone.now()
     )
     if PyramidChunk.objects.filter(slide_id=chunk.slide_id, level=chunk.level, done=False).exists():
-        return
-    next_level = chunk.level - 1
+        return False
     advanced = Slide.objects.filter(
         pk=chunk.slide_id, build_level=chunk.level, status=Slide.Status.PROCESSING
-    ).update(build_level=next_level)
-    if not advanced:
-        return
-    if next_level < 0:
-        _enqueue(verify_pyramid, chunk.slide_id)
-        return
-    pending = PyramidChunk.objects.filter(slide_id=chunk.slide_id, level=next_level, done=False)
-    for chunk_id in pending.values_list("id", flat=True):
-        _enqueue(build_chunk, chunk_id)
+    ).update(build_level=chunk.level - 1)
+    return bool(advanced)
 
 
 @transaction.atomic

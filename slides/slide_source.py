@@ -12,7 +12,7 @@ import io
 import math
 import os
 import re
-import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -168,7 +168,10 @@ def check_header_limits(osr: openslide.OpenSlide, limits: Limits, size_on_disk: 
 
 
 class SlideSource:
-    """An open original. Thread-safe: OpenSlide is, and raw reads use positional reads."""
+    """An open original, shared by the threads of a process without a lock: OpenSlide's reads
+    are thread-safe, raw tiles are read with `os.pread` (no shared file position), and nothing
+    else changes after opening (tests/slides/test_concurrent_tiles.py). Only `close` must not
+    race a read; shared sources are never closed, they close when the last user lets go."""
 
     def __init__(self, path: Path, osr: openslide.OpenSlide, raw: RawTileLayout | None):
         self.path = path
@@ -176,7 +179,9 @@ class SlideSource:
         self.raw = raw
         self._fd = os.open(path, os.O_RDONLY) if raw else None
         self._size = os.fstat(self._fd).st_size if raw else 0
-        self._lock = threading.Lock()
+        # A source dropped by the cache (evicted, cleared, or opened twice by two threads that
+        # missed together) closes its descriptor once nothing uses it; OpenSlide does the same.
+        self._closer = weakref.finalize(self, os.close, self._fd) if raw else None
 
     @classmethod
     def open(cls, path: Path, limits: Limits) -> SlideSource:
@@ -201,8 +206,8 @@ class SlideSource:
         return cls(path, osr, _raw_layout(path, osr))
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
+        if self._closer is not None:
+            self._closer()  # closes the descriptor once, now
             self._fd = None
         self.osr.close()
 
@@ -267,7 +272,8 @@ def _open_cached(path: str, mtime_ns: int) -> SlideSource:
 
 
 def open_shared(path: Path) -> SlideSource:
-    """An open original shared by every caller in this process (worker tasks, tile requests).
+    """An open original shared by every caller and thread in this process (worker tasks, tile
+    requests); never close it.
 
     Keyed by path and modification time, so a replaced file is opened afresh."""
     return _open_cached(str(path), path.stat().st_mtime_ns)

@@ -1,14 +1,14 @@
 """Celery tasks of the slide pipeline: thin wrappers that take ids and call `pipeline`.
 
 All run on the `tiles` queue, acknowledge late (a task whose worker died is delivered again),
-and are safe to run twice. A file that kills its worker is given up after a few attempts, counted
-in the database by the pipeline, not by Celery, so the count survives the crash.
+and are safe to run twice. What each queues next, and the retry of a band that ran out of time,
+are decided in `pipeline`; a file that kills its worker is given up after a few attempts,
+counted in the database by the pipeline, not by Celery, so the count survives the crash.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 
 from . import pipeline
@@ -23,11 +23,7 @@ def inspect_slide(slide_id: int) -> None:
 
 @shared_task(**TASK_OPTIONS)
 def build_chunk(chunk_id: int) -> None:
-    try:
-        pipeline.build(chunk_id)
-    except SoftTimeLimitExceeded:
-        # Try again from where it stopped; the pipeline counts attempts and gives up in the end.
-        build_chunk.delay(chunk_id)
+    pipeline.build(chunk_id)
 
 
 @shared_task(**TASK_OPTIONS)

@@ -11,34 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, services, thumbnails
-from .deidentify import effective_objective_power
+from . import access, pipeline, services, thumbnails
 from .forms import LibraryFilterForm, ReviewForm, SlideUploadForm
 from .models import Slide
-from .tile_tokens import make_token
-
-
-def viewer_context(slide: Slide, *, public_id=None, title: str | None = None) -> dict | None:
-    """What the viewer island needs, or None while the slide has nothing to show.
-
-    `public_id` shows the slide under an alias (exams); `title` replaces the library title,
-    which may name the diagnosis, where trainees look."""
-    if not slide.is_viewable:
-        return None
-    public_id = public_id or slide.uuid
-    token = make_token(str(public_id))
-    return {
-        "dzi_url": reverse("slides:dzi", args=[token, public_id]),
-        # The viewer renews its token here while the page stays open (portal/tile_renewal.py).
-        "renew_url": reverse("tile-token-renewal", args=[public_id]),
-        "width": slide.width,
-        "height": slide.height,
-        "mpp": slide.mpp or "",
-        "mpp_x": slide.mpp_x or "",
-        "mpp_y": slide.mpp_y or "",
-        "objective_power": effective_objective_power(slide.objective_power, slide.mpp) or "",
-        "title": slide.title if title is None else title,
-    }
+from .viewer import viewer_context
 
 
 def _require_educator(user) -> None:
@@ -81,6 +57,7 @@ def upload(request):
                 stain=form.cleaned_data["stain"],
                 tags=form.cleaned_data["tags"],
             )
+            pipeline.start(slide.id)
             target = reverse("slides:detail", args=[slide.uuid])
             if _is_ajax(request):
                 return JsonResponse({"redirect": target, "uuid": str(slide.uuid)}, status=201)
@@ -170,7 +147,7 @@ def review(request, slide_uuid):
 @login_required
 @require_GET
 def thumbnail(request, slide_uuid):
-    slide = access.get_slide_for_user(request.user, slide_uuid)
+    slide = access.get_library_slide(request.user, slide_uuid)
     data = thumbnails.thumbnail_jpeg(slide) if slide.is_viewable else None
     if data is None:
         raise Http404("No thumbnail yet.")

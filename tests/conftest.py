@@ -126,14 +126,13 @@ def make_processed_slide(db, educator, tmp_path):
     from slides import pipeline, services
 
     def make(kind: str = "svs", *, files, title: str = "Processed slide", approve=False):
-        with services.tasks_inline():
-            slide = services.create_slide(
-                uploaded_by=educator,
-                original=files[kind],
-                original_name=files[kind].name,
-                title=title,
-                move=False,
-            )
+        slide = services.create_slide(
+            uploaded_by=educator,
+            original=files[kind],
+            original_name=files[kind].name,
+            title=title,
+            move=False,
+        )
         slide = pipeline.run_inline(slide.id)
         if approve:
             slide = services.approve_slide(slide=slide, reviewer=educator)
@@ -176,7 +175,7 @@ class Worker:
             ],
             cwd=ROOT,
             env=self.env,
-            stdout=open(self.log, "ab"),  # noqa: SIM115 - closed with the process
+            stdout=open(self.log, "ab"),  # closed with the process
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )

@@ -85,7 +85,7 @@ def start_attempt(*, quiz: Quiz, trainee, now) -> Attempt:
     if quiz.shuffle_questions:
         random.shuffle(order)
     earlier = Attempt.objects.filter(quiz=quiz, trainee=trainee).first()
-    candidate = earlier.candidate_number if earlier else random.randint(10_000, 99_999)  # noqa: S311
+    candidate = earlier.candidate_number if earlier else random.randint(10_000, 99_999)
     try:
         with transaction.atomic():
             return Attempt.objects.create(

@@ -109,7 +109,7 @@ def _spatial_key(question_type: str, geometry, reference: dict, slide) -> dict:
 def add_question(
     *,
     quiz: Quiz,
-    type: str,  # noqa: A002 - the model's field name
+    type: str,  # the model's field name
     prompt: str,
     points: float = 1,
     case_slide=None,

@@ -9,7 +9,7 @@ exam lock (`selectors.exam_lock`) does not withhold the question while another e
 from __future__ import annotations
 
 from slides.models import SlideAlias
-from slides.views import viewer_context
+from slides.viewer import viewer_context
 
 from ..models import Answer, Attempt, Mark, Question, Quiz
 from . import marking

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from scipy.optimize import linear_sum_assignment
 from shapely.affinity import scale
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
@@ -281,39 +282,20 @@ def _placed(point: object, number: int) -> tuple[float, float]:
 
 
 def maximum_matching(adjacency: Sequence[Sequence[int]], right_count: int) -> list[int | None]:
-    """A maximum matching of a bipartite graph, as the left vertex matched to each right vertex.
+    """A maximum matching of a bipartite graph, as the left vertex matched to each right vertex
+    (None where none is).
 
     `adjacency[u]` lists the right vertices (0 ≤ v < right_count) that left vertex u may be
-    matched to. Kuhn's augmenting paths, searched iteratively so that no input can exhaust the
-    recursion limit: O(left × edges) at worst, and it stops once every right vertex is matched.
+    matched to. Solved as an assignment that pairs as many allowed edges as possible (scipy's
+    `linear_sum_assignment`); when several matchings are as large, which one is scipy's choice.
     """
+    allowed = np.zeros((len(adjacency), right_count))
+    for left, rights in enumerate(adjacency):
+        allowed[left, list(rights)] = 1
     owner: list[int | None] = [None] * right_count
-    matched = 0
-    for root in range(len(adjacency)):
-        if matched == right_count:
-            break
-        seen: set[int] = set()
-        # path[k] is a left vertex; via[k] is the right vertex chosen from it, once one is.
-        path = [root]
-        via: list[int] = []
-        choices = [iter(adjacency[root])]
-        while path:
-            v = next((v for v in choices[-1] if v not in seen), None)
-            if v is None:  # dead end: back up and let the previous vertex try another choice
-                path.pop()
-                choices.pop()
-                if via:
-                    via.pop()
-                continue
-            seen.add(v)
-            via.append(v)
-            if owner[v] is None:  # augmenting path found: flip it
-                for left, right in zip(path, via, strict=True):
-                    owner[right] = left
-                matched += 1
-                break
-            path.append(owner[v])
-            choices.append(iter(adjacency[owner[v]]))
+    for left, right in zip(*linear_sum_assignment(allowed, maximize=True), strict=True):
+        if allowed[left, right]:  # an assignment also pairs vertices that share no edge
+            owner[right] = int(left)
     return owner
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from slides.views import viewer_context
+from slides.viewer import viewer_context
 
 from .. import access, services
 from ..assessment.selectors import LockedSlides, exam_lock

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from slides import services, storage
+from slides import pipeline, services, storage
 from slides.models import Slide
 from tests.conftest import wait_for
 
@@ -57,6 +57,8 @@ def test_bad_files_fail_with_reasons_and_good_ones_still_finish(
         "empty",
     }
     ids = [slide.pk for _, slide in bad] + [slide.pk for slide in good]
+    for slide_id in ids:
+        pipeline.start(slide_id)
     settled = (Slide.Status.FAILED, Slide.Status.AWAITING_REVIEW)
     wait_for(
         lambda: Slide.objects.filter(pk__in=ids, status__in=settled).count() == len(ids),

@@ -104,41 +104,41 @@ def test_dicom_zip_is_unpacked_and_built(slide_files, make_processed_slide):
 
 
 def test_running_a_band_twice_changes_nothing(slide_files, educator):
-    with services.tasks_inline():
-        slide = services.create_slide(
-            uploaded_by=educator,
-            original=slide_files["svs"],
-            original_name="a.svs",
-            title="Twice",
-            move=False,
-        )
-        pipeline.inspect(slide.id)
-        chunk = PyramidChunk.objects.filter(slide=slide).order_by("-level", "row_start").first()
-        pipeline.build(chunk.id)
-        slide.refresh_from_db()
-        done_once = slide.tiles_done
-        PyramidChunk.objects.filter(pk=chunk.pk).update(done=False)
-        Slide.objects.filter(pk=slide.pk).update(tiles_done=0)
-        pipeline.build(chunk.id)
+    queued = []  # steps by hand: nothing runs on its own
+    slide = services.create_slide(
+        uploaded_by=educator,
+        original=slide_files["svs"],
+        original_name="a.svs",
+        title="Twice",
+        move=False,
+    )
+    pipeline.inspect(slide.id, dispatch=queued.append)
+    chunk = PyramidChunk.objects.filter(slide=slide).order_by("-level", "row_start").first()
+    pipeline.build(chunk.id, dispatch=queued.append)
+    slide.refresh_from_db()
+    done_once = slide.tiles_done
+    PyramidChunk.objects.filter(pk=chunk.pk).update(done=False)
+    Slide.objects.filter(pk=slide.pk).update(tiles_done=0)
+    pipeline.build(chunk.id, dispatch=queued.append)
     slide.refresh_from_db()
     assert done_once == chunk.tile_count
     assert slide.tiles_done == chunk.tile_count
 
 
 def test_a_band_that_keeps_crashing_fails_the_slide(slide_files, educator, settings):
-    with services.tasks_inline():
-        slide = services.create_slide(
-            uploaded_by=educator,
-            original=slide_files["svs"],
-            original_name="a.svs",
-            title="Crashy",
-            move=False,
-        )
-        pipeline.inspect(slide.id)
-        chunk = PyramidChunk.objects.filter(slide=slide).first()
-        # Three starts that never finished, as if each had killed its worker.
-        PyramidChunk.objects.filter(pk=chunk.pk).update(attempts=3)
-        pipeline.build(chunk.id)
+    queued = []  # steps by hand: nothing runs on its own
+    slide = services.create_slide(
+        uploaded_by=educator,
+        original=slide_files["svs"],
+        original_name="a.svs",
+        title="Crashy",
+        move=False,
+    )
+    pipeline.inspect(slide.id, dispatch=queued.append)
+    chunk = PyramidChunk.objects.filter(slide=slide).first()
+    # Three starts that never finished, as if each had killed its worker.
+    PyramidChunk.objects.filter(pk=chunk.pk).update(attempts=3)
+    pipeline.build(chunk.id, dispatch=queued.append)
     slide.refresh_from_db()
     assert slide.status == Slide.Status.FAILED
     assert "abandoned after 3 attempts" in slide.failure_reason
@@ -150,10 +150,9 @@ def test_a_failed_slide_keeps_no_tiles(slide_files, educator, tmp_path):
     broken = tmp_path / "broken.svs"
     data = bytearray(slide_files["svs"].read_bytes())
     broken.write_bytes(bytes(data[: len(data) // 2]))
-    with services.tasks_inline():
-        slide = services.create_slide(
-            uploaded_by=educator, original=broken, original_name="b.svs", title="Half"
-        )
+    slide = services.create_slide(
+        uploaded_by=educator, original=broken, original_name="b.svs", title="Half"
+    )
     slide = pipeline.run_inline(slide.id)
     assert slide.status == Slide.Status.FAILED
     assert slide.failure_reason

@@ -64,15 +64,14 @@ def test_malformed_tile_addresses_are_404(client, db, path):
 
 
 def test_tiles_are_rendered_on_demand_while_the_pyramid_is_built(client, slide_files, educator):
-    with services.tasks_inline():
-        slide = services.create_slide(
-            uploaded_by=educator,
-            original=slide_files["tiff"],
-            original_name="t.tiff",
-            title="Building",
-            move=False,
-        )
-        pipeline.inspect(slide.id)  # geometry known, no band built yet
+    slide = services.create_slide(
+        uploaded_by=educator,
+        original=slide_files["tiff"],
+        original_name="t.tiff",
+        title="Building",
+        move=False,
+    )
+    pipeline.inspect(slide.id, dispatch=[].append)  # geometry known, no band built yet
     slide.refresh_from_db()
     assert slide.status == "processing" and slide.tiles_done == 0
     for level in (0, 5, 10, 11):

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from slides import services, storage
+from slides import pipeline, services, storage
 from slides.deepzoom import DeepZoomGeometry
 from slides.models import Slide
 from tests.conftest import Worker, wait_for
@@ -39,6 +39,7 @@ def test_a_build_survives_its_worker_being_killed(
             title="Killed mid-way",
             move=False,
         )
+        pipeline.start(slide.id)
 
         def partly_built():
             slide.refresh_from_db()

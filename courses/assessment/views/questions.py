@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from slides.views import viewer_context
+from slides.viewer import viewer_context
 
 from ... import access
 from ... import services as course_services

@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 if Slide.objects.filter(title=title).exists():
                     continue
                 self.stdout.write(f"Processing demo slide {title!r}…")
-                with services.tasks_inline(), transaction.atomic():
+                with transaction.atomic():
                     slide = services.create_slide(
                         uploaded_by=educator,
                         original=path,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from slides import services
+from slides import pipeline, services
 
 
 class Command(BaseCommand):
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             if title and len(paths) > 1:
                 slide_title = f"{title} ({number})"
             slide = self._import_one(path, slide_title, tag, organ, stain)
+            pipeline.start(slide.id)
             # The path is shown to the admin who typed it; it is stored nowhere.
             self.stdout.write(f"{slide.uuid}\t{path}")
 

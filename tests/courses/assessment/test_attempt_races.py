@@ -26,7 +26,7 @@ def run_together(count: int, action) -> list:
         try:
             barrier.wait()
             results[index] = action()
-        except Exception as error:  # noqa: BLE001 - reported to the test
+        except Exception as error:  # reported to the test
             results[index] = error
         finally:
             connections.close_all()
