@@ -63,16 +63,16 @@ def test_the_demo_exam_arrives_with_a_dozen_varied_submissions_to_mark(db):
     cluster = demo.shifted(demo.WRONG_CLUSTER[0])
     clustered = [p for p in point_answers if cluster in p.get("points", [])]
     assert len(clustered) >= 4
-    # Double marking: two colleagues marked already; 4 answers (3 diagnoses and an outline)
-    # disagree and wait for a moderator, the last four candidates for a second mark.
+    # Double marking: two colleagues marked already; 3 answers (2 diagnoses and an outline)
+    # disagree and wait for a moderator, the last two candidates for a second mark.
     assert exam.double_marking
     totals = attempt_totals(submitted.order_by("trainee__username"))
     awaiting = [totals[a.pk].awaiting for a in submitted.order_by("trainee__username")]
-    assert sum(awaiting[:8]) == 4 and awaiting[8:] == [4, 4, 4, 4]
+    assert sum(awaiting[:10]) == 3 and awaiting[10:] == [4, 4]
     stages = Mark.objects.filter(answer__attempt__quiz=exam, stage="agreed")
-    assert stages.count() == 8 * 4 - 4
+    assert stages.count() == 10 * 4 - 3
     waiting = quizzes_to_mark(User.objects.get(username="examiner"))
-    assert [(item.quiz, item.to_mark, item.marked) for item in waiting][0] == (exam, 20, 28)
+    assert [(item.quiz, item.to_mark, item.marked) for item in waiting][0] == (exam, 11, 37)
 
 
 def test_the_demo_trainee_can_still_sit_the_demo_exam(db):
