@@ -14,7 +14,8 @@ Settings come from the environment (set by `bench/examday.py`):
   EXAMDAY_SAVE_S     seconds between autosaves (jittered ±20%)
 
 Every request is recorded as (seconds since the first trainee started, kind, milliseconds,
-status); status 0 means no response (connection refused or reset). For every answer, the
+status); status 0 means no response (connection refused or reset), -1 that the client gave up
+after locust's 60 s network timeout. For every answer, the
 trainee keeps the last version the server acknowledged and every payload it sent, so the
 database can be checked afterwards (`bench.examday.verify`).
 """
@@ -39,6 +40,7 @@ SESSION_S = float(os.environ.get("EXAMDAY_SESSION_S", "60"))
 SAVE_S = float(os.environ.get("EXAMDAY_SAVE_S", "10"))
 BROWSER_CONNECTIONS = 6
 SCREEN = (1280, 800)  # the viewer's size on a laptop screen, in screen pixels
+TIMED_OUT = -1  # status recorded when locust gave up waiting (HttpUser.network_timeout, 60 s)
 
 _records: list[tuple[float, str, float, int]] = []
 _trainees: list[dict] = []
@@ -144,10 +146,12 @@ class Trainee(HttpUser):
             ) as response:
                 response.success()  # the benchmark judges statuses itself
             status = response.status_code or 0
+            if not status and "timed out" in str(getattr(response, "error", "")).lower():
+                status = TIMED_OUT
         except Exception:  # noqa: BLE001 - a reset connection is a result, not a crash
             response, status = None, 0
         self.record(kind, started, status)
-        return response if status else None
+        return response if status > 0 else None
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
@@ -163,32 +167,41 @@ class Trainee(HttpUser):
             "tiles": [],
         }
         _trainees.append(self.state)
-        form = self.call("page", "GET", "/accounts/login/")
+        for _ in range(3):  # no response (a killed worker): the trainee reloads the form
+            form = self.call("page", "GET", "/accounts/login/")
+            if form is not None:
+                break
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text if form else "")
-        response = self.call(
-            "login",
-            "POST",
-            "/accounts/login/",
-            data={
-                "username": self.username,
-                "password": SETTINGS["password"],
-                "csrfmiddlewaretoken": token.group(1) if token else self.csrf(),
-            },
-            headers={"Referer": self.host + "/accounts/login/"},
-            allow_redirects=False,
-        )
+        for _ in range(3):  # no response at all (a killed worker): the trainee presses again
+            response = self.call(
+                "login",
+                "POST",
+                "/accounts/login/",
+                data={
+                    "username": self.username,
+                    "password": SETTINGS["password"],
+                    "csrfmiddlewaretoken": token.group(1) if token else self.csrf(),
+                },
+                headers={"Referer": self.host + "/accounts/login/"},
+                allow_redirects=False,
+            )
+            if response is not None:
+                break
         if response is None or response.status_code != 302:
             self.give_up(f"login: {getattr(response, 'status_code', 0)}")
         quiz = f"/quizzes/{SETTINGS['quiz']}/"
         self.call("page", "GET", quiz)
-        started = self.call(
-            "start",
-            "POST",
-            quiz + "start/",
-            data={"csrfmiddlewaretoken": self.csrf()},
-            headers={"Referer": self.host + quiz},
-            allow_redirects=False,
-        )
+        for _ in range(3):
+            started = self.call(
+                "start",
+                "POST",
+                quiz + "start/",
+                data={"csrfmiddlewaretoken": self.csrf()},
+                headers={"Referer": self.host + quiz},
+                allow_redirects=False,
+            )
+            if started is not None:
+                break
         location = started.headers.get("Location", "") if started is not None else ""
         match = re.search(r"/attempts/([0-9a-f-]{36})/", location)
         if not match:

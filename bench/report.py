@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import statistics
 from dataclasses import dataclass
 
@@ -254,13 +255,17 @@ EXAMDAY_HEADER = [
     "p99 ms",
     "≥ 500",
     "No response",
+    "Timeouts (60 s)",
     "Other errors",
     "409 (stale, retried)",
 ]
 
 
-def examday_section(examday: dict | None, *, recorded: str = "", note: str = "") -> list[str]:
-    """(f) The exam-day runs: one table per N, the database check, the targets at 200 and the
+def examday_section(
+    examday: dict | None, *, recorded: str = "", note: str = "", folder: str = "bench"
+) -> list[str]:
+    """(f) The exam-day runs (`folder`: where the Markdown goes, relative to the repository,
+    for the pictures' links): one table per N, the database check, the targets at 200 and the
     largest N meeting them, the latency-over-time pictures. Between markers, so that
     `python -m bench.run --examday-only` can replace just this section in RESULTS.md."""
     from .examday import TARGET_N, TARGETS_MS, meets_targets
@@ -309,6 +314,7 @@ def examday_section(examday: dict | None, *, recorded: str = "", note: str = "")
                 f"{row['p99_ms']:.0f}",
                 str(row["server_errors"]),
                 str(row["no_response"]),
+                str(row.get("timeouts", 0)),
                 str(row["other_errors"]),
                 str(row["conflicts"]),
             ]
@@ -334,7 +340,7 @@ def examday_section(examday: dict | None, *, recorded: str = "", note: str = "")
             f"- Targets: {'met' if ok else 'NOT met: ' + '; '.join(missed)}.",
             "",
             f"![p95 latency over time, {run['trainees']} trainees]"
-            f"({run['picture'].removeprefix('bench/')})",
+            f"({posixpath.relpath(run['picture'], folder)})",
             "",
         ]
     limits = ", ".join(f"{kind} p95 ≤ {ms:.0f} ms" for kind, ms in TARGETS_MS.items())
@@ -458,7 +464,8 @@ def render(results: dict) -> str:
             "",
         ]
     out += answer_map_section(results)
-    out += examday_section(results.get("examday"))
+    folder = "bench" if not (config["quick"] or results.get("error")) else "bench/out"
+    out += examday_section(results.get("examday"), folder=folder)
     ratios, rows = targets(results)
     out += ["## Ratios", ""] + [f"- {line}" for line in ratios] + [""]
     out += [

@@ -2,12 +2,17 @@
 
     python -m bench.run            # 30000×24000 slide, 3 repetitions, 10 s load runs
     python -m bench.run --quick    # 8000×6000 slide, 3 s load runs (to iterate)
+    python -m bench.run --examday-only [--trainees 100,200 --ramp 45 --session 75 --no-kill]
+                                   # only (f); replaces its section of bench/RESULTS.md
 
 Measures, on one machine in one run: (a) upload-complete → all tiles built (Celery worker and
 in-process) against `vips dzsave`; (b) cold full-resolution tiles, portal against openslide's
 Deep Zoom example; (c) warm tiles through the portal at 16 and 64 connections; (d) nginx serving
 the same tile files; (e) one quiz question's answer map (heatmap and misconception clusters)
-from 1,000 submitted answers (`bench/answer_maps.py`). Prints a table and writes
+from 1,000 submitted answers (`bench/answer_maps.py`); (f) exam day: 100, 200 and 400 trainees
+sitting one exam through locust (`bench/examday.py`, `bench/locustfile.py`), about 8 minutes
+in all. Set BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB to keep a second checkout's runs
+apart (defaults: database "bench", Redis 10 and 11). Prints a table and writes
 bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the
 recorded full results).
 """
@@ -409,7 +414,8 @@ def run_examday_only(config: Config) -> dict:
         f"Recorded {started} by `python -m bench.run --examday-only` on a "
         f"{config.width}×{config.height} px slide; the machine is shared with other engineers. "
     )
-    section = report.examday_section(results, recorded=recorded)
+    folder = "bench/out" if config.quick else "bench"
+    section = report.examday_section(results, recorded=recorded, folder=folder)
     if config.quick:
         target = OUT / "RESULTS-examday-quick.md"
         target.write_text("\n".join(section))
