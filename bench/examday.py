@@ -365,6 +365,9 @@ def run_one(*, portal_port: int, portal_pid: int | None, slide, n: int, config: 
             quiz_uuid=settings["quiz"], trainees=data["trainees"], usernames=settings["usernames"]
         ),
         "cpu": cpu,
+        "failures": dict(
+            sorted((data.get("failures") or {}).items(), key=lambda item: -item[1])[:8]
+        ),
         "locust_cores": round(locust_cpu / wall, 2) if wall else None,
         "killed_worker_at_s": round(killed["wall"] - data["epoch_wall"], 1) if killed else None,
     }

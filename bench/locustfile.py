@@ -43,6 +43,7 @@ SCREEN = (1280, 800)  # the viewer's size on a laptop screen, in screen pixels
 TIMED_OUT = -1  # status recorded when locust gave up waiting (HttpUser.network_timeout, 60 s)
 
 _records: list[tuple[float, str, float, int]] = []
+_failures: dict[str, int] = {}  # "kind: exception: message" -> count, for requests without answer
 _trainees: list[dict] = []
 _usernames = iter(SETTINGS["usernames"])
 _epoch: list[float] = []
@@ -148,8 +149,13 @@ class Trainee(HttpUser):
             status = response.status_code or 0
             if not status and "timed out" in str(getattr(response, "error", "")).lower():
                 status = TIMED_OUT
-        except Exception:  # noqa: BLE001 - a reset connection is a result, not a crash
-            response, status = None, 0
+            error = getattr(response, "error", None)
+        except Exception as raised:  # noqa: BLE001 - a reset connection is a result, not a crash
+            response, status, error = None, 0, raised
+        if status <= 0:
+            text = f"{kind}: {type(error).__name__}: {error}"
+            cause = re.sub(r"0x[0-9a-f]+|\d+", "N", text)[:160]
+            _failures[cause] = _failures.get(cause, 0) + 1
         self.record(kind, started, status)
         return response if status > 0 else None
 
@@ -336,6 +342,7 @@ def _write(environment, **_kwargs) -> None:
                 "epoch_wall": _epoch_wall[0] if _epoch_wall else time.time(),
                 "records": _records,
                 "trainees": _trainees,
+                "failures": _failures,
             },
             handle,
         )

@@ -331,6 +331,13 @@ def examday_section(
             f"{len(check['problems'])} problems"
             + (": " + "; ".join(check["problems"][:5]) if check["problems"] else "")
             + ".",
+            "- Requests without an answer, by cause: "
+            + (
+                "; ".join(f"{n}× {cause}" for cause, n in run["failures"].items())
+                if run.get("failures")
+                else "none"
+            )
+            + ".",
             f"- Worker killed at {run['killed_worker_at_s']} s."
             if run.get("killed_worker_at_s") is not None
             else "- No worker was killed.",
