@@ -436,7 +436,7 @@ def draw_timeline(records, path: Path, *, title: str, kill_at, ramp_s, bucket_s:
         draw.text((x(second) - 8, height - bottom + 6), f"{second}s", fill="black")
     draw.rectangle([left, top, width - right, height - bottom], outline="black")
     draw.line([(x(ramp_s), top), (x(ramp_s), height - bottom)], fill=(160, 160, 160))
-    draw.text((x(ramp_s) + 3, top + 2), "ramp ends", fill=(120, 120, 120))
+    draw.text((x(ramp_s) + 3, height - bottom - 14), "ramp ends", fill=(120, 120, 120))
     if kill_at is not None:
         draw.line([(x(kill_at), top), (x(kill_at), height - bottom)], fill=(200, 0, 0), width=2)
         draw.text((x(kill_at) + 3, top + 14), "worker killed", fill=(200, 0, 0))
