@@ -23,9 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DATA = OUT / "data"
 PG = ("-h", "127.0.0.1", "-p", "5432", "-U", "postgres")
-PG_DATABASE = "bench"
+# Two checkouts benchmarking at once need their own database and Redis databases: override with
+# BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB.
+PG_DATABASE = os.environ.get("BENCH_DATABASE", "bench")
 REDIS = "redis://127.0.0.1:6379"
-BROKER_DB, CACHE_DB = 10, 11
+BROKER_DB = int(os.environ.get("BENCH_BROKER_DB", "10"))
+CACHE_DB = int(os.environ.get("BENCH_CACHE_DB", "11"))
 
 
 @dataclass

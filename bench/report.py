@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import statistics
 from dataclasses import dataclass
 
@@ -243,6 +244,145 @@ def answer_map_section(results: dict) -> list[str]:
     ]
 
 
+EXAMDAY_BEGIN = "<!-- exam day: written by bench/examday.py -->"
+EXAMDAY_END = "<!-- end of exam day -->"
+EXAMDAY_HEADER = [
+    "Kind",
+    "Requests",
+    "Rate /s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "≥ 500",
+    "No response",
+    "Timeouts (60 s)",
+    "Other errors",
+    "409 (stale, retried)",
+]
+
+
+def examday_section(
+    examday: dict | None, *, recorded: str = "", note: str = "", folder: str = "bench"
+) -> list[str]:
+    """(f) The exam-day runs (`folder`: where the Markdown goes, relative to the repository,
+    for the pictures' links): one table per N, the database check, the targets at 200 and the
+    largest N meeting them, the latency-over-time pictures. Between markers, so that
+    `python -m bench.run --examday-only` can replace just this section in RESULTS.md."""
+    from .examday import TARGET_N, TARGETS_MS, meets_targets
+
+    if not examday or not examday.get("runs"):
+        return []
+    config = examday["config"]
+    out = [
+        EXAMDAY_BEGIN,
+        "## (f) Exam day: N trainees sit one exam (locust, client-side latencies)",
+        "",
+        f"{recorded}`bench/examday.py` with `bench/locustfile.py` (locust, headless, one process "
+        "on the same machine). Each trainee: login form and sign-in with CSRF, exam page, "
+        "start, attempt page, DZI of each question's viewer, then pans (bursts of the "
+        "neighbouring tiles a 1280×800 viewer needs at the level OpenSeadragon would draw, six "
+        "at a time, no tile fetched twice), autosaves a point answer every "
+        f"~{config['save_s']:.0f} s with the version protocol, and submits after "
+        f"{config['session_s']:.0f} s. Logins spread over a {config['ramp_s']:.0f} s ramp. "
+        + (
+            "Halfway through, one gunicorn worker is killed with SIGKILL. "
+            if config.get("kill_worker")
+            else ""
+        )
+        + "Latencies are as the client saw them, load generator included. *page* includes the "
+        "login form, the exam page and the attempt page; *login* is the sign-in POST; *start* "
+        "the exam start POST. After the run the database is checked: one attempt per trainee, "
+        "and every trainee's last acknowledged autosave stored (`bench.examday.verify`).",
+        "",
+    ]
+    if note:
+        out += [note, ""]
+    passing = []
+    for run in examday["runs"]:
+        ok, missed = meets_targets(run)
+        if ok:
+            passing.append(run["trainees"])
+        check = run["verification"]
+        cpu = run.get("cpu") or {}
+        rows = [
+            [
+                kind,
+                str(row["requests"]),
+                f"{row['rate']:.1f}",
+                f"{row['p50_ms']:.0f}",
+                f"{row['p95_ms']:.0f}",
+                f"{row['p99_ms']:.0f}",
+                str(row["server_errors"]),
+                str(row["no_response"]),
+                str(row.get("timeouts", 0)),
+                str(row["other_errors"]),
+                str(row["conflicts"]),
+            ]
+            for kind, row in run["summary"].items()
+        ]
+        out += [
+            f"### {run['trainees']} trainees ({run['seconds']:.0f} s)",
+            "",
+            markdown_table(EXAMDAY_HEADER, rows),
+            "",
+            f"- Database: {check['attempts']} attempts for {check['trainees']} trainees; "
+            f"{check['acknowledged_answers']} acknowledged answers, **{check['lost']} lost**, "
+            f"{check['unacknowledged_landed']} stored from a save whose reply never arrived; "
+            f"{len(check['problems'])} problems"
+            + (": " + "; ".join(check["problems"][:5]) if check["problems"] else "")
+            + ".",
+            "- Requests without an answer, by cause: "
+            + (
+                "; ".join(f"{n}× {cause}" for cause, n in run["failures"].items())
+                if run.get("failures")
+                else "none"
+            )
+            + ".",
+            f"- Worker killed at {run['killed_worker_at_s']} s."
+            if run.get("killed_worker_at_s") is not None
+            else "- No worker was killed.",
+            f"- CPU: {cpu.get('our_cores', 0):.2f} cores for the benchmark's processes "
+            f"(locust {run.get('locust_cores')} of them), {cpu.get('service_cores', 0):.2f} "
+            f"PostgreSQL/Redis, {cpu.get('other_cores', 0):.2f} other people's.",
+            f"- Targets: {'met' if ok else 'NOT met: ' + '; '.join(missed)}.",
+            "",
+            f"![p95 latency over time, {run['trainees']} trainees]"
+            f"({posixpath.relpath(run['picture'], folder)})",
+            "",
+        ]
+    limits = ", ".join(f"{kind} p95 ≤ {ms:.0f} ms" for kind, ms in TARGETS_MS.items())
+    at_target = next((r for r in examday["runs"] if r["trainees"] == TARGET_N), None)
+    out += [
+        f"Targets ({limits}, 0 responses ≥ 500, 0 lost answers): at {TARGET_N} trainees "
+        + (
+            ("**met**" if meets_targets(at_target)[0] else "**NOT met**")
+            if at_target
+            else "not measured"
+        )
+        + "; largest N measured that meets them: "
+        + (f"**{max(passing)}**" if passing else "**none**")
+        + ".",
+        "",
+        EXAMDAY_END,
+        "",
+    ]
+    return out
+
+
+def splice_examday(text: str, section: list[str]) -> str:
+    """RESULTS.md with its exam-day section replaced by `section` (or added before the analysis)."""
+    block = "\n".join(section)
+    if EXAMDAY_BEGIN in text and EXAMDAY_END in text:
+        head, rest = text.split(EXAMDAY_BEGIN, 1)
+        tail = rest.split(EXAMDAY_END, 1)[1].lstrip("\n")
+        return head + block + tail
+    marker = "## Ratios"
+    if marker in text:
+        head, tail = text.split(marker, 1)
+        return head + block + marker + tail
+    return text.rstrip("\n") + "\n\n" + block
+
+
 def _verdict(rate_ok: bool, p99_ok: bool) -> str:
     if rate_ok and p99_ok:
         return "met"
@@ -331,6 +471,8 @@ def render(results: dict) -> str:
             "",
         ]
     out += answer_map_section(results)
+    folder = "bench" if not (config["quick"] or results.get("error")) else "bench/out"
+    out += examday_section(results.get("examday"), folder=folder)
     ratios, rows = targets(results)
     out += ["## Ratios", ""] + [f"- {line}" for line in ratios] + [""]
     out += [

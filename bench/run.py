@@ -2,12 +2,17 @@
 
     python -m bench.run            # 30000×24000 slide, 3 repetitions, 10 s load runs
     python -m bench.run --quick    # 8000×6000 slide, 3 s load runs (to iterate)
+    python -m bench.run --examday-only [--trainees 100,200 --ramp 45 --session 75 --no-kill]
+                                   # only (f); replaces its section of bench/RESULTS.md
 
 Measures, on one machine in one run: (a) upload-complete → all tiles built (Celery worker and
 in-process) against `vips dzsave`; (b) cold full-resolution tiles, portal against openslide's
 Deep Zoom example; (c) warm tiles through the portal at 16 and 64 connections; (d) nginx serving
 the same tile files; (e) one quiz question's answer map (heatmap and misconception clusters)
-from 1,000 submitted answers (`bench/answer_maps.py`). Prints a table and writes
+from 1,000 submitted answers (`bench/answer_maps.py`); (f) exam day: 100, 200 and 400 trainees
+sitting one exam through locust (`bench/examday.py`, `bench/locustfile.py`), about 8 minutes
+in all. Set BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB to keep a second checkout's runs
+apart (defaults: database "bench", Redis 10 and 11). Prints a table and writes
 bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the
 recorded full results).
 """
@@ -27,7 +32,18 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
-from . import build, cpuload, loadgen, microbench, procs, report, servers, slidegen, urls
+from . import (
+    build,
+    cpuload,
+    examday,
+    loadgen,
+    microbench,
+    procs,
+    report,
+    servers,
+    slidegen,
+    urls,
+)
 from .environment import OUT, ROOT, Deployment, machine, prepare, setup_django
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -45,13 +61,18 @@ class Config:
     warmup: float
     cold_warmup_tiles: int
     connections: tuple[int, ...] = (16, 64)
+    examday: examday.ExamDayConfig | None = None
 
     @classmethod
     def make(cls, quick: bool, reps: int | None, duration: float | None) -> Config:
         if quick:
             config = cls(True, 8000, 6000, 3, 3.0, 1.0, 60)
+            config.examday = examday.ExamDayConfig(
+                trainees=(20,), ramp_s=10, session_s=30, pictures=OUT / "examday"
+            )
         else:
             config = cls(False, 30000, 24000, 3, 10.0, 3.0, 300)
+            config.examday = examday.ExamDayConfig()
         if reps:
             config.reps = reps
         if duration:
@@ -345,6 +366,8 @@ def run(config: Config) -> dict:
         results["answer_maps"] = {"ms": maps, "cpu": cpu}
         for name, ms in maps.items():
             log(f"  {ms:8.1f} ms  {name}")
+        if config.examday is not None:
+            results["examday"] = examday.measure(deployment, built, config.examday, log=log)
     except BaseException as error:  # record, clean up, re-raise
         results["error"] = "".join(traceback.format_exception(error))
         raise
@@ -372,6 +395,41 @@ def _write(results: dict, config: Config) -> None:
     print(f"\nwritten: {target.relative_to(ROOT)}")
 
 
+def run_examday_only(config: Config) -> dict:
+    """Only (f), the exam day: its own deployment and slide (built in-process), then the section
+    replaced in RESULTS.md (bench/out/RESULTS-examday-quick.md for --quick)."""
+    started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    deployment = prepare()
+    setup_django(deployment)
+    log(f"synthetic slide {config.width}×{config.height}, built in-process")
+    slide, _ = slidegen.make_slide(OUT / "slides", config.width, config.height)
+    _, record = build.run_inline(slide)
+    try:
+        results = examday.measure(deployment, record, config.examday, log=log)
+    finally:
+        procs.stop_all()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "examday.json").write_text(json.dumps(results, indent=2, default=str))
+    recorded = (
+        f"Recorded {started} by `python -m bench.run --examday-only` on a "
+        f"{config.width}×{config.height} px slide; the machine is shared with other engineers. "
+    )
+    folder = "bench/out" if config.quick else "bench"
+    section = report.examday_section(results, recorded=recorded, folder=folder)
+    if config.quick:
+        target = OUT / "RESULTS-examday-quick.md"
+        target.write_text("\n".join(section))
+    else:
+        target = RESULTS
+        target.write_text(report.splice_examday(RESULTS.read_text(), section))
+    print(f"\nwritten: {target.relative_to(ROOT)}")
+    return results
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="8000×6000 slide, 3 s runs")
@@ -382,6 +440,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="rewrite bench/RESULTS.md from bench/out/results.json (and FINDINGS.md); no runs",
     )
+    parser.add_argument(
+        "--examday-only", action="store_true", help="only (f), the exam day with locust"
+    )
+    parser.add_argument("--no-examday", action="store_true", help="skip (f), the exam day")
+    parser.add_argument("--trainees", type=_numbers, help="exam day: N values, e.g. 100,200,400")
+    parser.add_argument("--ramp", type=float, help="exam day: seconds over which trainees log in")
+    parser.add_argument("--session", type=float, help="exam day: seconds each trainee works")
+    parser.add_argument("--no-kill", action="store_true", help="exam day: kill no worker")
     args = parser.parse_args(argv)
     if args.render_only:
         results = json.loads((OUT / "results.json").read_text())
@@ -392,7 +458,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     procs.install_handlers()
     config = Config.make(args.quick, args.reps, args.duration)
+    if args.no_examday:
+        config.examday = None
+    elif config.examday is not None:
+        if args.trainees:
+            config.examday.trainees = args.trainees
+        if args.ramp is not None:
+            config.examday.ramp_s = args.ramp
+        if args.session is not None:
+            config.examday.session_s = args.session
+        config.examday.kill_worker = not args.no_kill
     try:
+        if args.examday_only:
+            run_examday_only(config)
+            return 0
         run(config)
     except KeyboardInterrupt:
         return 130
