@@ -28,7 +28,7 @@ from pathlib import Path
 from . import cpuload, procs
 from .environment import OUT, ROOT
 
-PASSWORD = "exam-day-benchmark-password"  # noqa: S105 - throwaway accounts in the bench database
+PASSWORD = "exam-day-benchmark-password"  # throwaway accounts in the bench database
 KINDS = ("login", "page", "start", "dzi", "tile", "autosave", "submit")
 TARGETS_MS = {"tile": 250.0, "autosave": 500.0, "page": 1000.0, "login": 1500.0}
 TARGET_N = 200

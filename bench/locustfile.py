@@ -34,7 +34,7 @@ from gevent.pool import Pool
 from locust import HttpUser, events, task
 from locust.exception import StopUser
 
-SETTINGS = json.loads(open(os.environ["EXAMDAY_USERS"]).read())  # noqa: SIM115 - read once
+SETTINGS = json.loads(open(os.environ["EXAMDAY_USERS"]).read())  # read once
 OUT = os.environ["EXAMDAY_OUT"]
 SESSION_S = float(os.environ.get("EXAMDAY_SESSION_S", "60"))
 SAVE_S = float(os.environ.get("EXAMDAY_SAVE_S", "10"))
@@ -150,7 +150,7 @@ class Trainee(HttpUser):
             if not status and "timed out" in str(getattr(response, "error", "")).lower():
                 status = TIMED_OUT
             error = getattr(response, "error", None)
-        except Exception as raised:  # noqa: BLE001 - a reset connection is a result, not a crash
+        except Exception as raised:  # a reset connection is a result, not a crash
             response, status, error = None, 0, raised
         if status <= 0:
             text = f"{kind}: {type(error).__name__}: {error}"
