@@ -37,7 +37,7 @@ def _key(secret: str) -> bytes:
 
 
 def _signature(subject: str, expires: int) -> str:
-    key = _key(settings.SECRET_KEY)
+    key = signing_key()
     digest = hmac.new(key, f"{subject}:{expires}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
@@ -53,6 +53,17 @@ def lifetime_cap() -> int:
             f"enrolment); it is {cap!r}."
         )
     return cap
+
+
+def signing_key() -> bytes:
+    """The key tokens are signed with, derived from SECRET_KEY. A front server that checks
+    tokens itself (deploy/nginx) is given this, never SECRET_KEY: it can mint tile tokens only."""
+    return _key(settings.SECRET_KEY)
+
+
+def longest_ahead() -> int:
+    """How far ahead of now a valid token's expiry may lie, in seconds."""
+    return lifetime_cap() + CLOCK_SKEW_SECONDS
 
 
 def make_token(subject: str, *, now: float | None = None) -> str:
@@ -79,6 +90,6 @@ def token_is_valid(subject: str, token: str, *, now: float | None = None) -> boo
     if expires is None:
         return False
     now = time.time() if now is None else now
-    if expires < now or expires > now + lifetime_cap() + CLOCK_SKEW_SECONDS:
+    if expires < now or expires > now + longest_ahead():
         return False
     return hmac.compare_digest(token.partition("-")[2], _signature(subject, expires))
