@@ -28,7 +28,6 @@ class Site:
     upstream: str  # gunicorn's address: "127.0.0.1:8000" or "unix:/run/portal.sock"
     key_file: Path  # where the signing key include lives
     server_name: str = "_"
-    njs_dir: Path = DEPLOY_DIR
 
 
 def render(site: Site, template: str | None = None) -> str:
@@ -38,10 +37,8 @@ def render(site: Site, template: str | None = None) -> str:
         "SERVER_NAME": site.server_name,
         "UPSTREAM": site.upstream,
         "KEY_FILE": str(site.key_file),
-        "NJS_DIR": str(site.njs_dir),
         "PYRAMID_DIR": str(Path(settings.SLIDES["PYRAMID_DIR"]).resolve()),
         "ALIAS_LINK_DIR": str(Path(settings.SLIDES["ALIAS_LINK_DIR"]).resolve()),
-        "TOKEN_MAX_AHEAD": str(tile_tokens.longest_ahead()),
     }
     text = TEMPLATE.read_text() if template is None else template
 
@@ -70,11 +67,8 @@ def write_key_file(path: Path) -> None:
     os.chmod(path, 0o640)
 
 
-JS_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")  # Debian's path
-
 MAIN = """\
 # One unprivileged nginx with everything under {prefix} (tests, benchmark).
-{modules}
 daemon off;
 master_process on;
 worker_processes {workers};
@@ -101,7 +95,7 @@ http {{
 
 
 def write_main(
-    prefix: Path, site_text: str, *, workers: int | str = "auto", user: str = "", njs=True
+    prefix: Path, site_text: str, *, workers: int | str = "auto", user: str = ""
 ) -> Path:
     """Write `site_text` (http-context configuration) and a main nginx.conf that includes it,
     under `prefix`; returns the main file, for `nginx -c <it> -p <prefix>`. `user` is an nginx
@@ -110,10 +104,7 @@ def write_main(
     site_file = prefix / "site.conf"
     site_file.write_text(site_text)
     main = prefix / "nginx.conf"
-    modules = f"load_module {JS_MODULE};" if njs else ""
-    main.write_text(
-        MAIN.format(modules=modules, workers=workers, prefix=prefix, user=user, site=site_file)
-    )
+    main.write_text(MAIN.format(workers=workers, prefix=prefix, user=user, site=site_file))
     return main
 
 

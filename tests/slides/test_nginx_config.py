@@ -21,7 +21,6 @@ def test_the_template_is_filled_from_settings(tmp_path, settings):
     assert "{{" not in text.replace("{{...}}", "")
     assert f'"{settings.SLIDES["PYRAMID_DIR"].resolve()}/$tile_slide/$tile_file"' in text
     assert f'"{settings.SLIDES["ALIAS_LINK_DIR"].resolve()}/$tile_slide/$tile_file"' in text
-    assert f"set $tile_token_max_ahead {tile_tokens.longest_ahead()};" in text
     assert "listen 127.0.0.1:8080;" in text and "server 127.0.0.1:8000;" in text
 
 

