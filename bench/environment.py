@@ -23,9 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DATA = OUT / "data"
 PG = ("-h", "127.0.0.1", "-p", "5432", "-U", "postgres")
-PG_DATABASE = "bench"
+# Overridable so that one step can run beside someone else's benchmark on a shared machine.
+PG_DATABASE = os.environ.get("BENCH_DATABASE", "bench")
 REDIS = "redis://127.0.0.1:6379"
-BROKER_DB, CACHE_DB = 10, 11
+BROKER_DB = int(os.environ.get("BENCH_BROKER_DB", "10"))
+CACHE_DB = int(os.environ.get("BENCH_CACHE_DB", "11"))
 
 
 @dataclass

@@ -7,7 +7,9 @@ Measures, on one machine in one run: (a) upload-complete → all tiles built (Ce
 in-process) against `vips dzsave`; (b) cold full-resolution tiles, portal against openslide's
 Deep Zoom example; (c) warm tiles through the portal at 16 and 64 connections; (d) nginx serving
 the same tile files; (e) one quiz question's answer map (heatmap and misconception clusters)
-from 1,000 submitted answers (`bench/answer_maps.py`). Prints a table and writes
+from 1,000 submitted answers (`bench/answer_maps.py`); (f) tiles in the nginx deployment: nginx
+static against the shipped nginx configuration (deploy/nginx) and gunicorn alone
+(`bench/nginx_deployment.py`). Prints a table and writes
 bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the
 recorded full results).
 """
@@ -27,7 +29,18 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
-from . import build, cpuload, loadgen, microbench, procs, report, servers, slidegen, urls
+from . import (
+    build,
+    cpuload,
+    loadgen,
+    microbench,
+    nginx_deployment,
+    procs,
+    report,
+    servers,
+    slidegen,
+    urls,
+)
 from .environment import OUT, ROOT, Deployment, machine, prepare, setup_django
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -124,9 +137,11 @@ class Bench:
         result = action()
         return result, cpuload.usage(before, cpuload.snapshot())
 
-    def record_load(self, key: str, result: loadgen.LoadResult, cpu: dict) -> None:
+    def record_load(
+        self, key: str, result: loadgen.LoadResult, cpu: dict, *, section: str = "load"
+    ) -> None:
         entry = result.as_dict() | {"cpu": cpu}
-        self.results.setdefault("load", {}).setdefault(key, []).append(entry)
+        self.results.setdefault(section, {}).setdefault(key, []).append(entry)
         extra = " (list used up: rate over active time)" if result.exhausted else ""
         if result.repeats:
             extra += f", {result.repeats} URL(s) re-sent after a reconnect"
@@ -222,32 +237,35 @@ class Bench:
         if built:
             raise RuntimeError(f"the cold slide has {len(built)} built tiles: not cold")
 
-    # (c) and (d) -----------------------------------------------------------------------------
+    # (c), (d) and (f) -----------------------------------------------------------------------
+    def log_step(self, message: str) -> None:
+        log(message)
+
+    def warm_up(self, port: int, url_list: list[str], connections: int) -> None:
+        self.wrk_random(f"warm-up {port}", port, url_list, connections, self.config.warmup)
+
+    def wrk_random(
+        self, key: str, port: int, url_list: list[str], connections: int, duration=None
+    ) -> loadgen.LoadResult:
+        return loadgen.run_wrk(
+            key,
+            port,
+            url_list,
+            mode="random",
+            connections=connections,
+            duration=duration or self.config.duration,
+            workdir=self.work,
+        )
+
     def measure_warm(self, port: int, kind: str, server: str, url_list: list[str]) -> None:
         config = self.config
         for connections in config.connections:
             key = report.load_key(kind, server, connections)
             log(f"({'c' if kind == 'warm' else 'd'}) {key}")
-            loadgen.run_wrk(
-                f"warm-up {key}",
-                port,
-                url_list,
-                mode="random",
-                connections=connections,
-                duration=config.warmup,
-                workdir=self.work,
-            )
+            self.warm_up(port, url_list, connections)
             for _ in range(config.reps):
                 result, cpu = self.measured(
-                    lambda c=connections, k=key: loadgen.run_wrk(
-                        k,
-                        port,
-                        url_list,
-                        mode="random",
-                        connections=c,
-                        duration=config.duration,
-                        workdir=self.work,
-                    )
+                    lambda c=connections, k=key: self.wrk_random(k, port, url_list, c)
                 )
                 self.record_load(key, result, cpu)
 
@@ -271,7 +289,7 @@ def check_tools() -> None:
     if missing:
         raise SystemExit(
             f"missing {', '.join(missing)}: run `bash scripts/install-system-deps.sh bench` "
-            "(as root) or `apt-get install -y libvips-tools nginx-light wrk`"
+            "(as root) or `apt-get install -y libvips-tools nginx wrk`"
         )
 
 
@@ -328,6 +346,8 @@ def run(config: Config) -> dict:
             if check_tile(nginx.port, _interior(warm_urls)) != body:
                 raise RuntimeError("nginx and the portal serve different bytes for one tile")
             bench.measure_warm(nginx.port, "static", "nginx", warm_urls)
+        log("(f) the nginx deployment: static, the shipped configuration, gunicorn alone")
+        nginx_deployment.measure(bench, built, warm_urls, check_tile)
         log("per-request CPU, in-process microbenchmark")
         cold = urls.cold_slide(slide)
         try:
