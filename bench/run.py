@@ -277,7 +277,7 @@ def preflight() -> None:
     from slides import tile_views
 
     uuid = "00000000-0000-0000-0000-000000000000"
-    match = resolve(f"/slides/tiles/1-{'a' * 24}/{uuid}_files/0/0_0.jpeg")
+    match = resolve(f"/slides/tiles/1-{'a' * 22}/{uuid}_files/0/0_0.jpeg")
     if match.func is not tile_views.deepzoom_tile:
         raise RuntimeError(f"tile URLs resolve to {match.func!r}, not the tile view")
 
