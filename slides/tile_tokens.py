@@ -1,7 +1,7 @@
 """Short-lived signed tokens that authorise tile URLs without a database query per tile.
 
 A page that shows a slide checks access once, then puts `tiles/<token>/...` in the viewer's URLs.
-The token binds the slide's public id and an expiry; the tile view checks only the HMAC and the
+The token binds the slide's public id and an expiry; the tile view checks only the signature and the
 clock. Because nothing is looked up per tile, a token is the only thing that ends access: its
 lifetime is capped (`SLIDES["TILE_TOKEN_SECONDS"]`, at most `MAX_LIFETIME_SECONDS`), and the
 viewer asks for a fresh one (re-checking access) while its page stays open. Someone removed from

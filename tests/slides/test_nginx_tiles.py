@@ -1,6 +1,7 @@
 """The shipped nginx configuration (deploy/nginx/portal.conf) in a real nginx, in front of a
-live Django server: nginx serves built tiles itself after checking the token with the same
-rules as the portal, and hands everything else to Django."""
+live Django server: nginx serves built tiles itself after checking the token's signature
+and expiry as the portal does (the lifetime cap is Python's alone), and hands everything else
+to Django."""
 
 from __future__ import annotations
 
