@@ -35,9 +35,9 @@
     return match ? match[1] : null;
   }
 
-  /** The token's expiry in seconds since the epoch (written in hex before the dash). */
+  /** The token's expiry in seconds since the epoch (written in decimal before the dash). */
   function expiresOf(token) {
-    var expires = parseInt(String(token).split("-")[0], 16);
+    var expires = parseInt(String(token).split("-")[0], 10);
     return isFinite(expires) ? expires : null;
   }
 
