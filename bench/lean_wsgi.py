@@ -22,7 +22,7 @@ from slides.tile_tokens import token_is_valid
 from slides.tile_views import IMMUTABLE, RENDERED
 
 TILE = re.compile(
-    r"^/slides/tiles/(?P<token>[0-9a-f]{1,16}-[A-Za-z0-9_-]{24})/"
+    r"^/slides/tiles/(?P<token>[0-9]{1,12}-[A-Za-z0-9_-]{22})/"
     r"(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_files/"
     r"(?P<level>[0-9]+)/(?P<col>[0-9]+)_(?P<row>[0-9]+)\.jpeg$"
 )

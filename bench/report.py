@@ -383,6 +383,85 @@ def splice_examday(text: str, section: list[str]) -> str:
     return text.rstrip("\n") + "\n\n" + block
 
 
+NGINX_ORDER = [
+    ("static", "nginx"),
+    ("shipped config", "nginx"),
+    ("exam alias", "nginx, shipped config"),
+    ("warm", "gunicorn alone"),
+]
+NGINX_TARGET = 0.5  # of static, issue 10 point 3
+
+
+def nginx_section(results: dict) -> list[str]:
+    """(g): the same warm tiles from nginx static, the shipped configuration, gunicorn alone."""
+    load = results.get("nginx_deployment")
+    if not load:
+        return []
+    connections = sorted({int(key.rsplit(" c", 1)[1]) for key in load})
+    rows, verdicts = [], []
+    for conns in connections:
+        static = load_summary(load.get(load_key("static", "nginx", conns)) or [])["rate"]
+        for kind, server in NGINX_ORDER:
+            runs = load.get(load_key(kind, server, conns)) or []
+            if not runs:
+                continue
+            summary = load_summary(runs)
+            share = (
+                f"{summary['rate'].median / static.median:.0%}"
+                if static and summary["rate"]
+                else "?"
+            )
+            rows.append(
+                [
+                    f"{kind}, {server}",
+                    str(conns),
+                    _fmt(summary["rate"], 0),
+                    share,
+                    _fmt(summary["p50"], 1),
+                    _fmt(summary["p99"], 1),
+                    f"{sum(r['requests'] for r in runs)} / {sum(r['errors'] for r in runs)}",
+                    str(len(runs)),
+                    _other(runs),
+                ]
+            )
+            if kind in ("shipped config", "exam alias") and static and summary["rate"]:
+                ratio = summary["rate"].median / static.median
+                verdicts.append(
+                    f"- {kind} at {conns} connections: {ratio:.0%} of static "
+                    f"(target ≥ {NGINX_TARGET:.0%}): "
+                    f"{'met' if ratio >= NGINX_TARGET else 'NOT met'}"
+                )
+    return [
+        "## (g) Tiles in the nginx deployment (median [min–max] over repetitions)",
+        "",
+        "The same warm full-resolution tiles, runs interleaved (`bench/nginx_deployment.py`): "
+        "*static* is nginx serving the pyramid folder with no token check (the ceiling); "
+        "*shipped config* is deploy/nginx/portal.conf in front of the portal's gunicorn "
+        "(nginx's secure_link checks each tile's token, nginx sends the file); *exam alias* is "
+        "the same under an exam's alias (through the alias link); *gunicorn alone* is the "
+        "portal with its WSGI fast lane. nginx `worker_processes auto`; wrk `-t 2`; "
+        "everything on the same cores.",
+        "",
+        markdown_table(
+            [
+                "Server",
+                "Conns",
+                "Tiles/s",
+                "Of static",
+                "p50 ms",
+                "p99 ms",
+                "Requests / errors",
+                "Runs",
+                "Other load, cores",
+            ],
+            rows,
+        ),
+        "",
+        *verdicts,
+        "",
+    ]
+
+
 def _verdict(rate_ok: bool, p99_ok: bool) -> str:
     if rate_ok and p99_ok:
         return "met"
@@ -473,6 +552,7 @@ def render(results: dict) -> str:
     out += answer_map_section(results)
     folder = "bench" if not (config["quick"] or results.get("error")) else "bench/out"
     out += examday_section(results.get("examday"), folder=folder)
+    out += nginx_section(results)
     ratios, rows = targets(results)
     out += ["## Ratios", ""] + [f"- {line}" for line in ratios] + [""]
     out += [

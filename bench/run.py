@@ -11,7 +11,9 @@ Deep Zoom example; (c) warm tiles through the portal at 16 and 64 connections; (
 the same tile files; (e) one quiz question's answer map (heatmap and misconception clusters)
 from 1,000 submitted answers (`bench/answer_maps.py`); (f) exam day: 100, 200 and 400 trainees
 sitting one exam through locust (`bench/examday.py`, `bench/locustfile.py`), about 8 minutes
-in all. Set BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB to keep a second checkout's runs
+in all; (g) tiles in the nginx deployment: nginx static against the shipped
+nginx configuration (deploy/nginx) and gunicorn alone (`bench/nginx_deployment.py`). Set
+BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB to keep a second checkout's runs
 apart (defaults: database "bench", Redis 10 and 11). Prints a table and writes
 bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the
 recorded full results).
@@ -38,6 +40,7 @@ from . import (
     examday,
     loadgen,
     microbench,
+    nginx_deployment,
     procs,
     report,
     servers,
@@ -145,9 +148,11 @@ class Bench:
         result = action()
         return result, cpuload.usage(before, cpuload.snapshot())
 
-    def record_load(self, key: str, result: loadgen.LoadResult, cpu: dict) -> None:
+    def record_load(
+        self, key: str, result: loadgen.LoadResult, cpu: dict, *, section: str = "load"
+    ) -> None:
         entry = result.as_dict() | {"cpu": cpu}
-        self.results.setdefault("load", {}).setdefault(key, []).append(entry)
+        self.results.setdefault(section, {}).setdefault(key, []).append(entry)
         extra = " (list used up: rate over active time)" if result.exhausted else ""
         if result.repeats:
             extra += f", {result.repeats} URL(s) re-sent after a reconnect"
@@ -243,32 +248,35 @@ class Bench:
         if built:
             raise RuntimeError(f"the cold slide has {len(built)} built tiles: not cold")
 
-    # (c) and (d) -----------------------------------------------------------------------------
+    # (c), (d) and (f) -----------------------------------------------------------------------
+    def log_step(self, message: str) -> None:
+        log(message)
+
+    def warm_up(self, port: int, url_list: list[str], connections: int) -> None:
+        self.wrk_random(f"warm-up {port}", port, url_list, connections, self.config.warmup)
+
+    def wrk_random(
+        self, key: str, port: int, url_list: list[str], connections: int, duration=None
+    ) -> loadgen.LoadResult:
+        return loadgen.run_wrk(
+            key,
+            port,
+            url_list,
+            mode="random",
+            connections=connections,
+            duration=duration or self.config.duration,
+            workdir=self.work,
+        )
+
     def measure_warm(self, port: int, kind: str, server: str, url_list: list[str]) -> None:
         config = self.config
         for connections in config.connections:
             key = report.load_key(kind, server, connections)
             log(f"({'c' if kind == 'warm' else 'd'}) {key}")
-            loadgen.run_wrk(
-                f"warm-up {key}",
-                port,
-                url_list,
-                mode="random",
-                connections=connections,
-                duration=config.warmup,
-                workdir=self.work,
-            )
+            self.warm_up(port, url_list, connections)
             for _ in range(config.reps):
                 result, cpu = self.measured(
-                    lambda c=connections, k=key: loadgen.run_wrk(
-                        k,
-                        port,
-                        url_list,
-                        mode="random",
-                        connections=c,
-                        duration=config.duration,
-                        workdir=self.work,
-                    )
+                    lambda c=connections, k=key: self.wrk_random(k, port, url_list, c)
                 )
                 self.record_load(key, result, cpu)
 
@@ -280,7 +288,7 @@ def preflight() -> None:
     from slides import tile_views
 
     uuid = "00000000-0000-0000-0000-000000000000"
-    match = resolve(f"/slides/tiles/1-{'a' * 24}/{uuid}_files/0/0_0.jpeg")
+    match = resolve(f"/slides/tiles/1-{'a' * 22}/{uuid}_files/0/0_0.jpeg")
     if match.func is not tile_views.deepzoom_tile:
         raise RuntimeError(f"tile URLs resolve to {match.func!r}, not the tile view")
 
@@ -292,7 +300,7 @@ def check_tools() -> None:
     if missing:
         raise SystemExit(
             f"missing {', '.join(missing)}: run `bash scripts/install-system-deps.sh bench` "
-            "(as root) or `apt-get install -y libvips-tools nginx-light wrk`"
+            "(as root) or `apt-get install -y libvips-tools nginx wrk`"
         )
 
 
@@ -349,6 +357,8 @@ def run(config: Config) -> dict:
             if check_tile(nginx.port, _interior(warm_urls)) != body:
                 raise RuntimeError("nginx and the portal serve different bytes for one tile")
             bench.measure_warm(nginx.port, "static", "nginx", warm_urls)
+        log("(f) the nginx deployment: static, the shipped configuration, gunicorn alone")
+        nginx_deployment.measure(bench, built, warm_urls, check_tile)
         log("per-request CPU, in-process microbenchmark")
         cold = urls.cold_slide(slide)
         try:

@@ -100,46 +100,37 @@ class Baseline(_Server):
         return _gunicorn("bench.baseline_app:app", self.port), env
 
 
-NGINX_CONF = """\
-daemon off;
-master_process on;
-worker_processes {workers};
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-{user}
-events {{
-    worker_connections 1024;
+STATIC_SITE = """\
+open_file_cache max=50000 inactive=60s;
+types {{
+    image/jpeg jpeg;
 }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
-    open_file_cache max=50000 inactive=60s;
-    client_body_temp_path {prefix}/tmp/client;
-    proxy_temp_path {prefix}/tmp/proxy;
-    fastcgi_temp_path {prefix}/tmp/fastcgi;
-    uwsgi_temp_path {prefix}/tmp/uwsgi;
-    scgi_temp_path {prefix}/tmp/scgi;
-    types {{
-        image/jpeg jpeg;
+default_type application/octet-stream;
+server {{
+    listen 127.0.0.1:{port};
+    location ~ "^/slides/tiles/[^/]+/(?<s>[-0-9a-f]+)_files/(?<t>\\d+/\\d+_\\d+\\.jpeg)$" {{
+        root {pyramids};
+        try_files /$s/$t =404;
+        add_header Cache-Control "private, max-age=31536000, immutable";
     }}
-    default_type application/octet-stream;
-    server {{
-        listen 127.0.0.1:{port};
-        location ~ "^/slides/tiles/[^/]+/(?<s>[-0-9a-f]+)_files/(?<t>\\d+/\\d+_\\d+\\.jpeg)$" {{
-            root {pyramids};
-            try_files /$s/$t =404;
-            add_header Cache-Control "private, max-age=31536000, immutable";
-        }}
-        location / {{
-            return 404;
-        }}
+    location / {{
+        return 404;
     }}
 }}
 """
+
+
+def _nginx_args(conf: Path, prefix: Path, log: Path) -> list[str]:
+    """Check `conf`; the command that runs it."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    args = [nginx, "-c", str(conf), "-p", str(prefix), "-e", str(log)]
+    procs.run([*args, "-t"], timeout=30)
+    return args
+
+
+def _user() -> str:
+    # As root, nginx would run its workers as "nobody"; keep the invoking user instead.
+    return f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
 
 
 class Nginx(_Server):
@@ -155,22 +146,35 @@ class Nginx(_Server):
         self.prefix = OUT / "nginx"
 
     def command(self):
+        from slides import nginx_config  # the same scaffold as the shipped configuration's
+
         shutil.rmtree(self.prefix, ignore_errors=True)
-        (self.prefix / "tmp").mkdir(parents=True)
-        # As root, nginx would run its workers as "nobody"; keep the invoking user instead.
-        user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-        conf = self.prefix / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(
-                workers=self.workers,
-                prefix=self.prefix,
-                user=user,
-                port=self.port,
-                pyramids=self.pyramids,
-            )
+        site = STATIC_SITE.format(port=self.port, pyramids=self.pyramids)
+        conf = nginx_config.write_main(self.prefix, site, workers=self.workers, user=_user())
+        return _nginx_args(conf, self.prefix, self.log), None
+
+
+class PortalNginx(_Server):
+    """nginx with the shipped configuration (deploy/nginx/portal.conf, rendered by
+    `slides.nginx_config`) in front of a running portal: nginx checks built tiles' tokens
+    (secure_link) and sends the files; everything else is proxied to the portal's gunicorn."""
+
+    name = "portal-nginx"
+
+    def __init__(self, portal_port: int, workers: int | str = "auto") -> None:
+        super().__init__()
+        self.portal_port = portal_port
+        self.workers = workers
+        self.prefix = OUT / "portal-nginx"
+
+    def command(self):
+        from slides import nginx_config  # needs the benchmark's Django settings
+
+        shutil.rmtree(self.prefix, ignore_errors=True)
+        site = nginx_config.Site(
+            listen=f"127.0.0.1:{self.port}",
+            upstream=f"127.0.0.1:{self.portal_port}",
+            key_file=self.prefix / "tile-key.conf",
         )
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        procs.run(
-            [nginx, "-t", "-c", str(conf), "-p", str(self.prefix), "-e", str(self.log)], timeout=30
-        )
-        return [nginx, "-c", str(conf), "-p", str(self.prefix), "-e", str(self.log)], None
+        conf = nginx_config.write_standalone(self.prefix, site, workers=self.workers, user=_user())
+        return _nginx_args(conf, self.prefix, self.log), None

@@ -181,6 +181,8 @@ SLIDES = {
     "INCOMING_DIR": DATA_DIR / "incoming",
     # De-identified tile pyramids (servable; may be shared disk between web nodes).
     "PYRAMID_DIR": DATA_DIR / "pyramids",
+    # Links from exam aliases to their slide's pyramid, for nginx (slides/alias_links.py).
+    "ALIAS_LINK_DIR": DATA_DIR / "pyramid-aliases",
     # Originals kept after verification when QUARANTINE_DAYS > 0 (private, never served).
     "QUARANTINE_DIR": DATA_DIR / "quarantine",
     "QUARANTINE_DAYS": int(os.environ.get("SLIDES_QUARANTINE_DAYS", "0")),
@@ -276,6 +278,7 @@ for _folder in (
     Path(FILE_UPLOAD_TEMP_DIR),
     SLIDES["INCOMING_DIR"],
     SLIDES["PYRAMID_DIR"],
+    SLIDES["ALIAS_LINK_DIR"],
     SLIDES["QUARANTINE_DIR"],
 ):
     Path(_folder).mkdir(parents=True, exist_ok=True)

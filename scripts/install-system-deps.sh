@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests (chromium) or the benchmark (libvips, nginx, wrk) need.
+# Debian packages the tests (chromium; nginx for the shipped nginx configuration) or the
+# benchmark (libvips, nginx, wrk) need.
 # Installs only what is missing, so it is quick when everything is there.
 set -euo pipefail
 case "${1:-test}" in
-  test) packages=(chromium chromium-driver) ;;
-  bench) packages=(chromium libvips-tools nginx-light wrk) ;;
+  test) packages=(chromium chromium-driver nginx) ;;
+  bench) packages=(chromium libvips-tools nginx wrk) ;;
   *) echo "usage: $0 test|bench" >&2; exit 2 ;;
 esac
 missing=()

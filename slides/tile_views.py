@@ -1,6 +1,6 @@
 """Tile endpoints: Deep Zoom for OpenSeadragon and IIIF Image API 3.0.
 
-Every URL carries an HMAC token made when a page that may show the slide was rendered; these
+Every URL carries a signed token made when a page that may show the slide was rendered; these
 views check only the token (no session, no database) and, for tiles already built, read a file.
 Unknown slides, bad tokens and out-of-range tiles all answer 404; IIIF syntax errors 400.
 """

@@ -21,7 +21,7 @@ from .tile_views import is_not_modified, tile_headers
 from .tiles import Tile, read_built_tile
 
 TILE_PATH = re.compile(
-    r"^/slides/tiles/(?P<token>[0-9a-f]{1,16}-[A-Za-z0-9_-]{24})/"
+    r"^/slides/tiles/(?P<token>[0-9]{1,12}-[A-Za-z0-9_-]{22})/"
     r"(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_files/"
     r"(?P<level>\d{1,3})/(?P<col>\d{1,7})_(?P<row>\d{1,7})\.jpeg$"
 )

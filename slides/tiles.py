@@ -17,7 +17,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.cache import cache
 
-from . import pyramid, storage
+from . import alias_links, pyramid, storage
 from .deepzoom import DeepZoomGeometry
 from .models import Slide, SlideAlias
 from .slide_source import SlideSource, TileReadError, open_shared
@@ -143,6 +143,8 @@ def get_tile(public_id: str, level: int, col: int, row: int) -> Tile | None:
     if slide_uuid != public_id:
         tile = read_built_tile(slide_uuid, level, col, row, public_id)
         if tile is not None:
+            # From now on nginx finds this alias's built tiles itself.
+            alias_links.link_alias(public_id, slide_uuid)
             return tile
     source = _source_for(info)
     if source is None:

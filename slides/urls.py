@@ -14,7 +14,7 @@ class IIIFSegmentConverter:
 
 
 class TokenConverter:
-    regex = r"[0-9a-f]{1,16}-[A-Za-z0-9_-]{24}"
+    regex = r"[0-9]{1,12}-[A-Za-z0-9_-]{22}"
 
     def to_python(self, value: str) -> str:
         return value

@@ -70,6 +70,7 @@ def isolated_slide_storage(tmp_path, settings):
     for key, name in (
         ("INCOMING_DIR", "incoming"),
         ("PYRAMID_DIR", "pyramids"),
+        ("ALIAS_LINK_DIR", "pyramid-aliases"),
         ("QUARANTINE_DIR", "quarantine"),
     ):
         slides[key] = tmp_path / "slide-data" / name

@@ -23,7 +23,7 @@
   "use strict";
 
   // The token segment of a tile or DZI URL: /tiles/<hex expiry>-<signature>/ (slides/urls.py).
-  var TOKEN_IN_URL = /\/tiles\/([0-9a-f]{1,16}-[A-Za-z0-9_-]{24})\//;
+  var TOKEN_IN_URL = /\/tiles\/([0-9]{1,12}-[A-Za-z0-9_-]{22})\//;
   // Renew this long before expiry (or half the time left when less), leaving room for retries.
   var LEAD_MS = 60 * 1000;
   var RETRY_MS = 15 * 1000;
@@ -35,9 +35,9 @@
     return match ? match[1] : null;
   }
 
-  /** The token's expiry in seconds since the epoch (written in hex before the dash). */
+  /** The token's expiry in seconds since the epoch (written in decimal before the dash). */
   function expiresOf(token) {
-    var expires = parseInt(String(token).split("-")[0], 16);
+    var expires = parseInt(String(token).split("-")[0], 10);
     return isFinite(expires) ? expires : null;
   }
 

@@ -4,8 +4,8 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const R = require("../tile-renewal.js");
 
-const OLD = "f4c68-9p2S0vPQhh7AsBbfe6Bi-t_D";
-const NEW = "f5000-AAAAAAAAAAAAAAAAAAAAAAAA";
+const OLD = "1003624-9p2S0vPQhh7AsBbfe6Bi-t";
+const NEW = "1005000-AAAAAAAAAAAAAAAAAAAAAA";
 const SLIDE = "0b9e6c3e-5f0a-4c53-9b0c-1d2e3f405060";
 
 test("the token is read from DZI and tile URLs", () => {
@@ -14,8 +14,8 @@ test("the token is read from DZI and tile URLs", () => {
   assert.equal(R.tokenIn("/slides/library/"), null);
 });
 
-test("the expiry is the hex number before the dash", () => {
-  assert.equal(R.expiresOf(OLD), 0xf4c68);
+test("the expiry is the decimal number before the dash", () => {
+  assert.equal(R.expiresOf(OLD), 1003624);
   assert.equal(R.expiresOf("zz-x"), null);
 });
 

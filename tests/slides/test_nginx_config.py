@@ -1,0 +1,53 @@
+"""Filling in the shipped nginx template, and the alias links nginx follows."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from slides import alias_links, nginx_config, storage, tile_tokens
+
+
+def site(tmp_path):
+    return nginx_config.Site(
+        listen="127.0.0.1:8080", upstream="127.0.0.1:8000", key_file=tmp_path / "key.conf"
+    )
+
+
+def test_the_template_is_filled_from_settings(tmp_path, settings):
+    text = nginx_config.render(site(tmp_path))
+    assert "{{" not in text.replace("{{...}}", "")
+    assert f'"{settings.SLIDES["PYRAMID_DIR"].resolve()}/$tile_slide/$tile_file"' in text
+    assert f'"{settings.SLIDES["ALIAS_LINK_DIR"].resolve()}/$tile_slide/$tile_file"' in text
+    assert "listen 127.0.0.1:8080;" in text and "server 127.0.0.1:8000;" in text
+
+
+def test_the_configuration_holds_no_secret_and_the_key_file_is_private(tmp_path, settings):
+    text = nginx_config.render(site(tmp_path))
+    key = tile_tokens.signing_key().hex()
+    assert key not in text and settings.SECRET_KEY not in text
+    nginx_config.write_key_file(tmp_path / "key.conf")
+    written = (tmp_path / "key.conf").read_text()
+    assert f'set $tile_token_key "{key}";' in written and settings.SECRET_KEY not in written
+    assert stat.S_IMODE((tmp_path / "key.conf").stat().st_mode) & 0o007 == 0
+
+
+def test_an_unknown_placeholder_is_refused(tmp_path):
+    with pytest.raises(KeyError, match="NOPE"):
+        nginx_config.render(site(tmp_path), "listen {{NOPE}};")
+
+
+def test_an_alias_link_points_at_the_slides_pyramid_and_is_repaired(settings):
+    slide_uuid, alias = "a1111111-2222-4333-8444-555555555555", "b1111111-2222-4333-8444-5555"
+    storage.pyramid_dir(slide_uuid).mkdir()
+    link = settings.SLIDES["ALIAS_LINK_DIR"] / alias
+    alias_links.link_alias(alias, slide_uuid)
+    assert os.readlink(link) == str(storage.pyramid_dir(slide_uuid).resolve())
+    alias_links.link_alias(alias, slide_uuid)  # idempotent
+    os.remove(link)
+    os.symlink("/nowhere", link)
+    alias_links.link_alias(alias, slide_uuid)
+    assert os.readlink(link) == str(storage.pyramid_dir(slide_uuid).resolve())
+    assert [p.name for p in link.parent.iterdir()] == [alias]  # no temporary left behind

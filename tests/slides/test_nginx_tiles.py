@@ -1,0 +1,190 @@
+"""The shipped nginx configuration (deploy/nginx/portal.conf) in a real nginx, in front of a
+live Django server: nginx serves built tiles itself after checking the token's signature
+and expiry as the portal does (the lifetime cap is Python's alone), and hands everything else
+to Django."""
+
+from __future__ import annotations
+
+import getpass
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from slides import nginx_config, pipeline, services, storage
+from slides.models import SlideAlias
+from slides.tile_tokens import make_token
+
+pytestmark = pytest.mark.slow
+
+SLIDE = "11111111-2222-4333-8444-555555555555"  # no such slide
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Nginx:
+    def __init__(self, port: int, prefix):
+        self.port = port
+        self.prefix = prefix
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def nginx(live_server, tmp_path):
+    """nginx with the shipped configuration, as a process of its own under `tmp_path`."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    prefix = tmp_path / "nginx"
+    port = free_port()
+    site = nginx_config.Site(
+        listen=f"127.0.0.1:{port}",
+        upstream=urlsplit(live_server.url).netloc,
+        key_file=prefix / "tile-key.conf",
+    )
+    # As root, nginx would run its workers as "nobody", who cannot read the test's files.
+    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+    main = nginx_config.write_standalone(prefix, site, workers=1, user=user)
+    command = [binary, "-c", str(main), "-p", str(prefix), "-e", str(prefix / "error.log")]
+    subprocess.run([*command, "-t"], check=True, capture_output=True, timeout=30)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        server = Nginx(port, prefix)
+        deadline = time.monotonic() + 20
+        while True:
+            assert process.poll() is None, (prefix / "error.log").read_text()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def slide(slide_files, make_processed_slide):
+    return make_processed_slide("svs", files=slide_files)
+
+
+def tile_url(public_id, level, col, row, token=None) -> str:
+    token = token or make_token(str(public_id))
+    return f"/slides/tiles/{token}/{public_id}_files/{level}/{col}_{row}.jpeg"
+
+
+def tile_file(slide, level, col, row) -> bytes:
+    return storage.tile_path(storage.pyramid_dir(slide.uuid), level, col, row).read_bytes()
+
+
+def served_by_nginx(headers: dict[str, str]) -> bool:
+    # Django's responses for built tiles carry an ETag; nginx's, by design, do not.
+    return "ETag" not in headers
+
+
+def test_a_valid_token_gets_the_built_tile_from_nginx(nginx, slide):
+    status, headers, body = nginx.get(tile_url(slide.uuid, 11, 1, 1))
+    assert status == 200
+    assert body == tile_file(slide, 11, 1, 1)
+    assert served_by_nginx(headers)
+    assert headers["Content-Type"] == "image/jpeg"
+    assert headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_tampered_token_is_refused(nginx, slide):
+    token = make_token(str(slide.uuid))
+    expires, _, signature = token.partition("-")
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    later = str(int(expires) + 1)
+    for bad in (f"{expires}-{flipped}", f"{later}-{signature}", f"{expires}-{signature}x"):
+        status, _, body = nginx.get(tile_url(slide.uuid, 11, 1, 1, bad))
+        assert status in (403, 404), bad
+        assert body != tile_file(slide, 11, 1, 1)
+
+
+def test_an_expired_token_is_refused(nginx, slide, settings):
+    settings.SLIDES = {**settings.SLIDES, "TILE_TOKEN_SECONDS": 2}
+    token = make_token(str(slide.uuid), now=time.time() - 10)
+    status, _, _ = nginx.get(tile_url(slide.uuid, 11, 1, 1, token))
+    assert status in (403, 404)
+
+
+def test_a_token_for_another_slide_is_refused(nginx, slide, slide_files, make_processed_slide):
+    other = make_processed_slide("tiff", files=slide_files, title="Other")
+    foreign = make_token(str(other.uuid))
+    status, _, _ = nginx.get(tile_url(slide.uuid, 11, 1, 1, foreign))
+    assert status in (403, 404)
+    # ... and the other slide's own token still works, so the refusal was the binding.
+    assert nginx.get(tile_url(other.uuid, 10, 0, 0))[0] == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/{uuid}/11/1_1.jpeg",
+        "/pyramids/{uuid}/11/1_1.jpeg",
+        "/slides/tiles/{token}/{uuid}/11/1_1.jpeg",
+        "/slides/tiles/{token}/{uuid}_files/11/../11/1_1.jpeg",
+        "/slides/tiles/{token}/{uuid}_files/11/1_1.jpeg/../../../{uuid}/11/1_1.jpeg",
+        "/slides/tiles/{token}/../{uuid}_files/11/1_1.jpeg",
+        "/slides/tiles/x/{uuid}_files/11/1_1.jpeg",
+        "/slides/tiles/{uuid}_files/11/1_1.jpeg",
+    ],
+)
+def test_nothing_in_the_pyramid_folder_is_reachable_without_a_valid_token(nginx, slide, path):
+    other_token = make_token(SLIDE)
+    status, _, body = nginx.get(path.format(uuid=slide.uuid, token=other_token))
+    assert status in (400, 403, 404)
+    assert body != tile_file(slide, 11, 1, 1)
+
+
+def test_a_tile_not_built_yet_is_rendered_by_django_behind_nginx(nginx, slide_files, educator):
+    with services.tasks_inline():
+        building = services.create_slide(
+            uploaded_by=educator,
+            original=slide_files["tiff"],
+            original_name="t.tiff",
+            title="Building",
+            move=False,
+        )
+        pipeline.inspect(building.id)  # geometry known, no tile built yet
+    assert not storage.pyramid_dir(building.uuid).joinpath("10").exists()
+    status, headers, body = nginx.get(tile_url(building.uuid, 10, 0, 0))
+    assert status == 200 and body[:2] == b"\xff\xd8"
+    assert "immutable" not in headers["Cache-Control"]  # Django's answer for a rendered tile
+
+
+def test_an_exam_alias_is_served_by_django_first_then_by_nginx(nginx, slide):
+    alias = SlideAlias.objects.create(slide=slide, scope="quiz:nginx-test").alias
+    expected = tile_file(slide, 11, 1, 1)
+
+    first = nginx.get(tile_url(alias, 11, 1, 1))
+    assert first[0] == 200 and first[2] == expected
+    assert not served_by_nginx(first[1])  # Django resolved the alias and linked it
+
+    # A tile nginx has not looked up before, so no cached "not found" stands in the way.
+    status, headers, body = nginx.get(tile_url(alias, 11, 0, 1))
+    assert status == 200 and body == tile_file(slide, 11, 0, 1)
+    assert served_by_nginx(headers)
+
+    # The alias's token opens only the alias, and the slide's token not the alias.
+    token = make_token(str(slide.uuid))
+    assert nginx.get(tile_url(alias, 11, 0, 1, token))[0] in (403, 404)
