@@ -10,15 +10,12 @@ shared machine does not land on one server only):
   alias link Django makes on the alias's first tile;
 - *gunicorn alone*: the portal's gunicorn with its WSGI fast lane (`servers.Portal`).
 
-`make bench` runs it as one step of `bench.run`; `python -m bench.nginx_deployment` runs only this
+`make bench` runs it as one step of `bench.run`; `python -m bench.nginx_only` runs only this
 step on a freshly built slide of its own and prints the section for bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from pathlib import Path
 
 from . import report, servers
@@ -80,37 +77,3 @@ def measure(bench, record, url_list: list[str], check_tile) -> None:
                         lambda p=port, u=urls, c=connections, k=key: bench.wrk_random(k, p, u, c)
                     )
                     bench.record_load(key, result, cpu, section="nginx_deployment")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run only this step: reset the benchmark's deployment, build a slide in-process, measure,
-    print the section."""
-    from . import build, procs, run, slidegen, urls
-    from .environment import OUT, prepare, setup_django
-
-    parser = argparse.ArgumentParser(prog="python -m bench.nginx_deployment")
-    parser.add_argument("--quick", action="store_true", help="8000×6000 slide, 3 s runs")
-    parser.add_argument("--reps", type=int)
-    parser.add_argument("--duration", type=float)
-    args = parser.parse_args(argv)
-    procs.install_handlers()
-    config = run.Config.make(args.quick, args.reps, args.duration)
-    results: dict = {"config": vars(config) | {"connections": list(config.connections)}}
-    try:
-        run.check_tools()
-        deployment = prepare()
-        setup_django(deployment)
-        run.preflight()
-        slide, _ = slidegen.make_slide(OUT / "slides", config.width, config.height)
-        bench = run.Bench(config, deployment, slide, results)
-        _, record = build.run_inline(slide)
-        measure(bench, record, urls.portal_deepest_tiles(record), run.check_tile)
-    finally:
-        procs.stop_all()
-    (OUT / "nginx-deployment.json").write_text(json.dumps(results, indent=2, default=str))
-    print("\n".join(report.nginx_section(results)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
