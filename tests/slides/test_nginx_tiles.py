@@ -157,15 +157,14 @@ def test_nothing_in_the_pyramid_folder_is_reachable_without_a_valid_token(nginx,
 
 
 def test_a_tile_not_built_yet_is_rendered_by_django_behind_nginx(nginx, slide_files, educator):
-    with services.tasks_inline():
-        building = services.create_slide(
-            uploaded_by=educator,
-            original=slide_files["tiff"],
-            original_name="t.tiff",
-            title="Building",
-            move=False,
-        )
-        pipeline.inspect(building.id)  # geometry known, no tile built yet
+    building = services.create_slide(  # nothing queued: only `pipeline.start` queues
+        uploaded_by=educator,
+        original=slide_files["tiff"],
+        original_name="t.tiff",
+        title="Building",
+        move=False,
+    )
+    pipeline.inspect(building.id)  # geometry known, no tile built yet
     assert not storage.pyramid_dir(building.uuid).joinpath("10").exists()
     status, headers, body = nginx.get(tile_url(building.uuid, 10, 0, 0))
     assert status == 200 and body[:2] == b"\xff\xd8"
