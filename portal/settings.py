@@ -147,6 +147,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_page"
 AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_address"
 
+# Argon2id first (portal/password_hashing.py says why); PBKDF2 still verifies older hashes.
+PASSWORD_HASHERS = [
+    "portal.password_hashing.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
