@@ -4,8 +4,9 @@ An exam shows its slides under an alias (`SlideAlias`), an opaque public id with
 folder of its own, so a front server that maps tile URLs to files (deploy/nginx/portal.conf)
 would find nothing under it. `ALIAS_LINK_DIR/<alias>` is a symbolic link to the slide's pyramid
 folder, made the first time Django serves a built tile under the alias (`tiles.get_tile`); from
-then on nginx serves that alias's tiles itself. The link's name is the alias, which only a valid
-token for the alias reaches.
+then on nginx serves that alias's tiles itself, and so does the WSGI fast lane
+(`tiles.read_built_tile`, `tile_wsgi`), with no database query either way. The link's name is
+the alias, which only a valid token for the alias reaches.
 
 It cannot go stale: an alias never changes slide. When the slide is deleted its pyramid goes and
 the link dangles, so nginx finds no file and hands the request to Django, which answers 404.
@@ -25,13 +26,19 @@ from . import storage
 logger = logging.getLogger(__name__)
 
 
+def linked_pyramid(alias: str) -> Path | None:
+    """Where `alias`'s link would be (it may not exist yet); None when links are switched off.
+    `alias` must already be known to be an id (the tile URL's pattern checks it)."""
+    folder = settings.SLIDES.get("ALIAS_LINK_DIR")
+    return Path(folder) / alias if folder else None
+
+
 def link_alias(alias: str, slide_uuid: str) -> None:
     """Make (or repair) the link from `alias` to the pyramid of `slide_uuid`; idempotent, and
     safe when several processes do it at once (the link appears whole, by rename)."""
-    folder = settings.SLIDES.get("ALIAS_LINK_DIR")
-    if not folder:
+    link = linked_pyramid(alias)
+    if link is None:
         return
-    link = Path(folder) / alias
     target = str(storage.pyramid_dir(slide_uuid).resolve())
     try:
         if os.readlink(link) == target:

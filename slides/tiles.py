@@ -111,11 +111,25 @@ def _etag(public_id: str, stat: os.stat_result) -> str:
 def read_built_tile(
     slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
 ) -> Tile | None:
-    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
+    """A built tile straight from the disk, with no database query; None when not built.
+
+    `slide_uuid` may also be an exam's alias that already has its link (`alias_links`): its
+    tiles are read through the link, so the fast lane serves exam tiles as it serves others."""
+    etag_id = public_id or slide_uuid
+    tile = _read_tile_file(storage.pyramid_dir(slide_uuid), level, col, row, etag_id)
+    if tile is None and public_id is None:
+        linked = alias_links.linked_pyramid(slide_uuid)
+        if linked is not None:
+            tile = _read_tile_file(linked, level, col, row, etag_id)
+    return tile
+
+
+def _read_tile_file(folder, level: int, col: int, row: int, etag_id: str) -> Tile | None:
+    path = storage.tile_path(folder, level, col, row)
     try:
         with open(path, "rb") as handle:
             stat = os.fstat(handle.fileno())
-            return Tile(handle.read(), _etag(public_id or slide_uuid, stat), True)
+            return Tile(handle.read(), _etag(etag_id, stat), True)
     except (FileNotFoundError, NotADirectoryError):
         return None
 

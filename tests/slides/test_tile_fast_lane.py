@@ -47,6 +47,19 @@ def slide(slide_files, make_processed_slide):
     return make_processed_slide("svs", files=slide_files)
 
 
+def lane_before_stand_in(record, status: str = "404 Not Found"):
+    """The fast lane in front of a stand-in Django that records `record(environ)` of each
+    request reaching it; returns (lane, the list of records)."""
+    reached = []
+
+    def django_app(environ, start_response):
+        reached.append(record(environ))
+        start_response(status, [])
+        return [b""]
+
+    return BuiltTileFastLane(django_app), reached
+
+
 def tile_path(slide, level, col, row, token=None):
     token = token or make_token(str(slide.uuid))
     return f"/slides/tiles/{token}/{slide.uuid}_files/{level}/{col}_{row}.jpeg"
@@ -67,14 +80,7 @@ def test_built_tiles_match_the_django_view(client, slide, django_assert_num_quer
 def test_everything_else_goes_to_django(slide):
     # The real Django handler closes the test's database connection (request signals), so the
     # hand-over is checked with a stand-in Django that records what reaches it.
-    reached = []
-
-    def django_app(environ, start_response):
-        reached.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
-        start_response("404 Not Found", [])
-        return [b""]
-
-    lane = BuiltTileFastLane(django_app)
+    lane, reached = lane_before_stand_in(lambda e: (e["REQUEST_METHOD"], e["PATH_INFO"]))
     other = make_token("00000000-0000-0000-0000-000000000000")
     handed_over = [
         ("GET", tile_path(slide, 11, 1, 1, token=other)),  # token for another slide
@@ -91,14 +97,7 @@ def test_everything_else_goes_to_django(slide):
 
 
 def test_requests_django_would_refuse_or_redirect_go_to_django(slide, settings):
-    reached = []
-
-    def django_app(environ, start_response):
-        reached.append(environ["HTTP_HOST"])
-        start_response("400 Bad Request", [])
-        return [b""]
-
-    lane = BuiltTileFastLane(django_app)
+    lane, reached = lane_before_stand_in(lambda e: e["HTTP_HOST"], "400 Bad Request")
     path = tile_path(slide, 11, 1, 1)
     lane(wsgi_environ(path, headers={"Host": "evil.example"}), lambda *a: None)
     settings.SECURE_SSL_REDIRECT = True
@@ -152,3 +151,26 @@ def test_the_fast_lane_sends_exactly_the_headers_django_sends(
         304,
         sorted(lane_304),
     )
+
+
+def test_exam_alias_tiles_take_the_fast_lane_once_linked(client, slide, django_assert_num_queries):
+    from slides.models import SlideAlias
+
+    alias = str(SlideAlias.objects.create(slide=slide, scope="quiz:fast-lane").alias)
+    token = make_token(alias)
+    path = f"/slides/tiles/{token}/{alias}_files/11/1_1.jpeg"
+    lane, lane_reached_django = lane_before_stand_in(lambda e: e["PATH_INFO"])
+    lane(wsgi_environ(path), lambda *a: None)
+    assert lane_reached_django == [path]  # no link yet: Django serves it and makes the link
+
+    through_django = client.get(path)
+    assert through_django.status_code == 200
+    with django_assert_num_queries(0):
+        status, headers, body = call(path)
+    assert status == 200 and body == through_django.content
+    assert headers["ETag"] == through_django["ETag"]
+    own = call(tile_path(slide, 11, 1, 1))
+    assert own[2] == body and own[1]["ETag"] != headers["ETag"]  # ETags never link the two
+    lane_reached_django.clear()
+    lane(wsgi_environ(path), lambda *a: None)
+    assert lane_reached_django == []
