@@ -125,30 +125,40 @@ def _check_open(attempt: Attempt, now) -> None:
 
 def save_answer(*, attempt: Attempt, question_uuid, payload, version: int, now) -> Answer:
     """Store an answer made on top of `version` (0 for the first save); returns it with its new
-    version. Raises StaleSave when a newer version is stored, AttemptClosed after the deadline."""
+    version. Raises StaleSave when a newer version is stored, AttemptClosed after the deadline.
+
+    Autosave is most of an exam's writes, so the usual save is one conditional UPDATE (on the
+    version, and on the answer not being checked yet) after the row is found or made; only a
+    refused save reads the row again, to say why."""
     _check_open(attempt, now)
     question = _question(attempt, question_uuid)
     slide = question.case_slide.slide if question.case_slide else None
+    options = (
+        set(question.choices.values_list("key", flat=True))
+        if question.type in Question.WITH_OPTIONS
+        else frozenset()
+    )
     try:
         cleaned = validate_payload(
             question.type,
             payload,
-            choice_keys=set(question.choices.values_list("key", flat=True)),
+            choice_keys=options,
             width=slide.width if slide else None,
             height=slide.height if slide else None,
         )
     except AnswerError as error:
         raise ValidationError(str(error)) from error
-    with transaction.atomic():
-        answer, _ = Answer.objects.get_or_create(attempt=attempt, question=question)
+    answer, _ = Answer.objects.get_or_create(attempt=attempt, question=question)
+    updated = Answer.objects.filter(pk=answer.pk, version=version, checked_at__isnull=True).update(
+        payload=cleaned, version=F("version") + 1, saved_at=now
+    )
+    if not updated:
+        answer.refresh_from_db(fields=["payload", "version", "saved_at", "checked_at"])
         if answer.checked_at is not None:
             raise AttemptClosed("This answer was checked and can no longer change.")
-        updated = Answer.objects.filter(pk=answer.pk, version=version).update(
-            payload=cleaned, version=F("version") + 1, saved_at=now
-        )
-        answer.refresh_from_db()
-        if not updated:
-            raise StaleSave(answer)
+        raise StaleSave(answer)
+    answer.payload, answer.version, answer.saved_at = cleaned, version + 1, now
+    answer.attempt, answer.question = attempt, question  # what the caller reads next
     return answer
 
 

@@ -158,6 +158,7 @@ class Question(models.Model):
         MEASURE = "measure", "Measure it"
 
     SPATIAL = (Type.POINT, Type.OUTLINE, Type.MEASURE)
+    WITH_OPTIONS = (Type.SINGLE, Type.MULTIPLE)
     # Types no automatic score exists for: every answer waits for an examiner.
     EXAMINER_ONLY = (Type.TEXT,)
 
