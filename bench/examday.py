@@ -37,10 +37,15 @@ TARGET_N = 200
 @dataclass
 class ExamDayConfig:
     trainees: tuple[int, ...] = (100, 200, 400)
-    ramp_s: float = 45.0
+    ramp_s: float = 60.0
     session_s: float = 75.0
     save_s: float = 10.0
     kill_worker: bool = True
+    # The README's deployment: nginx with the shipped configuration in front of gunicorn.
+    behind_nginx: bool = True
+    # gunicorn's worker model; None keeps the README's (bench.servers.WORKERS/THREADS).
+    workers: int | None = None
+    threads: int | None = None
     pictures: Path = ROOT / "bench" / "examday"
     notes: list[str] = field(default_factory=list)
 
@@ -460,17 +465,48 @@ def draw_timeline(records, path: Path, *, title: str, kill_at, ramp_s, bucket_s:
     image.save(path)
 
 
+def gunicorn_args(config: ExamDayConfig) -> tuple[str, ...]:
+    """gunicorn options beyond bench.servers' defaults (later options win in gunicorn)."""
+    args: tuple[str, ...] = ()
+    if config.workers:
+        args += ("-w", str(config.workers))
+    if config.threads:
+        args += ("--threads", str(config.threads))
+    return args
+
+
+def deployment_text(config: ExamDayConfig) -> str:
+    from . import servers
+
+    model = (f"gunicorn -w {config.workers or servers.WORKERS} "
+             f"--threads {config.threads or servers.THREADS}")  # fmt: skip
+    if config.behind_nginx:
+        return (
+            f"nginx with the shipped configuration (deploy/nginx/portal.conf) in front of {model}"
+        )
+    return f"{model} alone (no nginx)"
+
+
 def measure(deployment, slide, config: ExamDayConfig, log=print) -> dict:
-    """Every N of `config` against one portal (gunicorn) and one Celery worker, as deployed."""
+    """Every N of `config` against one portal and one Celery worker, as deployed: behind nginx
+    with the shipped configuration unless `config.behind_nginx` is off."""
+    import contextlib
+
     from . import build, servers
 
     runs = []
-    with build.Worker(deployment), servers.Portal(deployment) as portal:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(build.Worker(deployment))
+        portal = stack.enter_context(servers.Portal(deployment, args=gunicorn_args(config)))
+        front = (
+            stack.enter_context(servers.PortalNginx(portal.port)) if config.behind_nginx else portal
+        )
+        log(f"(f) exam day on {deployment_text(config)}")
         for n in config.trainees:
             log(f"(f) exam day, {n} trainees: ramp {config.ramp_s:.0f} s, "
                 f"{config.session_s:.0f} s each")  # fmt: skip
             run = run_one(
-                portal_port=portal.port,
+                portal_port=front.port,
                 portal_pid=portal.proc.pid if portal.proc else None,
                 slide=slide,
                 n=n,
@@ -492,5 +528,6 @@ def measure(deployment, slide, config: ExamDayConfig, log=print) -> dict:
                 + ("" if ok else f" ({'; '.join(missed)})")
             )
     return {"config": {"ramp_s": config.ramp_s, "session_s": config.session_s,
-                       "save_s": config.save_s, "kill_worker": config.kill_worker},
+                       "save_s": config.save_s, "kill_worker": config.kill_worker,
+                       "deployment": deployment_text(config)},
             "runs": runs}  # fmt: skip

@@ -278,7 +278,9 @@ def examday_section(
         "## (f) Exam day: N trainees sit one exam (locust, client-side latencies)",
         "",
         f"{recorded}`bench/examday.py` with `bench/locustfile.py` (locust, headless, one process "
-        "on the same machine). Each trainee: login form and sign-in with CSRF, exam page, "
+        "on the same machine), against "
+        + config.get("deployment", "gunicorn alone")
+        + ". Each trainee: login form and sign-in with CSRF, exam page, "
         "start, attempt page, DZI of each question's viewer, then pans (bursts of the "
         "neighbouring tiles a 1280×800 viewer needs at the level OpenSeadragon would draw, six "
         "at a time, no tile fetched twice), autosaves a point answer every "

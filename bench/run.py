@@ -458,6 +458,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, help="exam day: seconds over which trainees log in")
     parser.add_argument("--session", type=float, help="exam day: seconds each trainee works")
     parser.add_argument("--no-kill", action="store_true", help="exam day: kill no worker")
+    parser.add_argument(
+        "--no-nginx", action="store_true", help="exam day: gunicorn alone, without nginx in front"
+    )
+    parser.add_argument("--workers", type=int, help="exam day: gunicorn worker processes")
+    parser.add_argument("--threads", type=int, help="exam day: gunicorn threads per worker")
     args = parser.parse_args(argv)
     if args.render_only:
         results = json.loads((OUT / "results.json").read_text())
@@ -478,6 +483,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.session is not None:
             config.examday.session_s = args.session
         config.examday.kill_worker = not args.no_kill
+        config.examday.behind_nginx = not args.no_nginx
+        config.examday.workers = args.workers
+        config.examday.threads = args.threads
     try:
         if args.examday_only:
             run_examday_only(config)
