@@ -39,6 +39,7 @@ def render(site: Site, template: str | None = None) -> str:
         "KEY_FILE": str(site.key_file),
         "PYRAMID_DIR": str(Path(settings.SLIDES["PYRAMID_DIR"]).resolve()),
         "ALIAS_LINK_DIR": str(Path(settings.SLIDES["ALIAS_LINK_DIR"]).resolve()),
+        "TILE_HSTS": hsts_directive(),
     }
     text = TEMPLATE.read_text() if template is None else template
 
@@ -48,6 +49,20 @@ def render(site: Site, template: str | None = None) -> str:
         return values[match[1]]
 
     return PLACEHOLDER.sub(fill, text)
+
+
+def hsts_directive() -> str:
+    """The HSTS header Django's SecurityMiddleware sends, for the tiles nginx sends itself (an
+    HTTPS deployment, DJANGO_HTTPS=1); a comment when the portal sends none."""
+    seconds = getattr(settings, "SECURE_HSTS_SECONDS", 0)
+    if not seconds:
+        return "# No Strict-Transport-Security: the portal sends none (DJANGO_HTTPS is off)."
+    value = f"max-age={seconds}"
+    if getattr(settings, "SECURE_HSTS_INCLUDE_SUBDOMAINS", False):
+        value += "; includeSubDomains"
+    if getattr(settings, "SECURE_HSTS_PRELOAD", False):
+        value += "; preload"
+    return f'add_header Strict-Transport-Security "{value}";'
 
 
 def key_include() -> str:

@@ -24,6 +24,19 @@ def test_the_template_is_filled_from_settings(tmp_path, settings):
     assert "listen 127.0.0.1:8080;" in text and "server 127.0.0.1:8000;" in text
 
 
+def test_tiles_nginx_sends_carry_the_portals_hsts_header_on_https(tmp_path, settings):
+    settings.SECURE_HSTS_SECONDS = 0
+    assert "Strict-Transport-Security" not in nginx_config.render(site(tmp_path)).replace(
+        "# No Strict-Transport-Security", ""
+    )
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
+    assert (
+        'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload";'
+        in nginx_config.render(site(tmp_path))
+    )
+
+
 def test_the_configuration_holds_no_secret_and_the_key_file_is_private(tmp_path, settings):
     text = nginx_config.render(site(tmp_path))
     key = tile_tokens.signing_key().hex()
