@@ -25,6 +25,23 @@ from . import storage
 
 logger = logging.getLogger(__name__)
 
+# Every alias tile Django serves asks for its link; resolving the pyramid folder each time is a
+# walk of the path on disk. A folder's resolved path does not change while the process runs, so
+# it is kept here (bounded: cleared when full, as tiles' local info is).
+RESOLVED_MAX = 1024
+_resolved: dict[str, str] = {}
+
+
+def _resolved_pyramid(slide_uuid: str) -> str:
+    folder = str(storage.pyramid_dir(slide_uuid))
+    target = _resolved.get(folder)
+    if target is None:
+        target = str(Path(folder).resolve())
+        if len(_resolved) >= RESOLVED_MAX:
+            _resolved.clear()
+        _resolved[folder] = target
+    return target
+
 
 def linked_pyramid(alias: str) -> Path | None:
     """Where `alias`'s link would be (it may not exist yet); None when links are switched off.
@@ -39,7 +56,7 @@ def link_alias(alias: str, slide_uuid: str) -> None:
     link = linked_pyramid(alias)
     if link is None:
         return
-    target = str(storage.pyramid_dir(slide_uuid).resolve())
+    target = _resolved_pyramid(slide_uuid)
     try:
         if os.readlink(link) == target:
             return

@@ -18,6 +18,7 @@ exactly one AGREED mark follows the second.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,40 +36,44 @@ def needs_two_marks(quiz: Quiz, question: Question) -> bool:
 
 @dataclass(frozen=True)
 class DoubleMarks:
-    """An answer's marks read for double marking (`marks` oldest first)."""
+    """An answer's marks read for double marking (`marks` oldest first). The marks are read
+    through once, on first use; the instance is never changed afterwards (a new mark makes a
+    new `DoubleMarks`)."""
 
     marks: tuple[Mark, ...]
+
+    @cached_property
+    def _by_marker(self) -> dict[int, list[Mark]]:
+        """Each blind marker's examiner marks, oldest first, markers in the order they first
+        marked."""
+        grouped: dict[int, list[Mark]] = {}
+        for mark in self.marks:
+            if mark.stage == Mark.Stage.EXAMINER:
+                grouped.setdefault(mark.marker_id, []).append(mark)
+        return grouped
 
     @property
     def markers(self) -> list[int]:
         """The blind markers' ids, in the order they first marked."""
-        seen: list[int] = []
-        for mark in self.marks:
-            if mark.stage == Mark.Stage.EXAMINER and mark.marker_id not in seen:
-                seen.append(mark.marker_id)
-        return seen
+        return list(self._by_marker)
 
     def newest_by(self, marker_id: int) -> Mark | None:
-        mine = [
-            m for m in self.marks if m.stage == Mark.Stage.EXAMINER and m.marker_id == marker_id
-        ]
+        mine = self._by_marker.get(marker_id)
         return mine[-1] if mine else None
 
     def first_by(self, marker_id: int) -> Mark | None:
         """A marker's first, independent mark (agreement figures use these)."""
-        return next(
-            (m for m in self.marks if m.stage == Mark.Stage.EXAMINER and m.marker_id == marker_id),
-            None,
-        )
+        mine = self._by_marker.get(marker_id)
+        return mine[0] if mine else None
 
-    @property
+    @cached_property
     def final(self) -> Mark | None:
         final = [m for m in self.marks if m.stage in FINAL_STAGES]
         return final[-1] if final else None
 
     @property
     def both_in(self) -> bool:
-        return len(self.markers) >= 2
+        return len(self._by_marker) >= 2
 
     @property
     def moderated(self) -> bool:

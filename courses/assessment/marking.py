@@ -124,7 +124,8 @@ def mark_attempt(attempt: Attempt) -> None:
 def current_mark(marks: list[Mark], *, double: bool = False) -> Mark | None:
     """The mark that counts among an answer's marks (oldest first). `double`: the answer is
     double-marked (`double_marking.needs_two_marks`), so only an agreed or moderated mark
-    counts, and until one exists the answer awaits."""
+    counts, and until one exists the answer awaits. Pages, selectors and exports ask
+    `mark_that_counts`, which decides `double`, rather than passing it themselves."""
     if double:
         final = [m for m in marks if m.stage in (Mark.Stage.AGREED, Mark.Stage.MODERATED)]
         return final[-1] if final else None
@@ -135,11 +136,16 @@ def current_mark(marks: list[Mark], *, double: bool = False) -> Mark | None:
     return auto[-1] if auto else None
 
 
-def mark_that_counts(answer: Answer, quiz, question: Question | None = None) -> Mark | None:
-    """`current_mark` of an answer of `quiz` (its marks prefetched or not; pass the question
-    when it is at hand, to save reading it again)."""
+def mark_that_counts(
+    answer: Answer, quiz, question: Question | None = None, *, marks: list[Mark] | None = None
+) -> Mark | None:
+    """The mark that counts for an answer of `quiz`: the one place that decides whether the
+    answer is double-marked. Its marks are read (prefetched or not) unless given, oldest first;
+    pass the question when it is at hand, to save reading it again."""
     question = question or answer.question
-    return current_mark(list(answer.marks.all()), double=needs_two_marks(quiz, question))
+    if marks is None:
+        marks = list(answer.marks.all())
+    return current_mark(marks, double=needs_two_marks(quiz, question))
 
 
 @transaction.atomic

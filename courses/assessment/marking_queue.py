@@ -45,11 +45,10 @@ def marking_rows(quiz, user, question_uuid=None):
     rows = []
     for answer in answers:
         marks = list(answer.marks.all())
+        current = marking.mark_that_counts(answer, quiz, answer.question, marks=marks)
         if needs_two_marks(quiz, answer.question):
-            current = marking.current_mark(marks, double=True)
             status = status_for(DoubleMarks(tuple(marks)), user)
         else:
-            current = marking.current_mark(marks)
             examined = any(m.stage == Mark.Stage.EXAMINER for m in marks)
             status = (
                 "marked"

@@ -34,8 +34,7 @@ from ..models import (
     Quiz,
     QuizQuestion,
 )
-from .double_marking import needs_two_marks
-from .marking import current_mark
+from . import marking
 
 
 @dataclass(frozen=True)
@@ -245,9 +244,8 @@ def attempt_totals(attempts: Iterable[Attempt]) -> dict[int, AttemptTotal]:
                 continue  # a question deleted since the attempt started counts for nothing
             maximum += points[qid]
             answer = answers.get((attempt.pk, qid))
-            double = needs_two_marks(quizzes[attempt.quiz_id], questions[qid])
             mark = (
-                current_mark(list(answer.marks.all()), double=double)
+                marking.mark_that_counts(answer, quizzes[attempt.quiz_id], questions[qid])
                 if answer is not None
                 else None
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,29 @@ def test_an_alias_link_points_at_the_slides_pyramid_and_is_repaired(settings):
     alias_links.link_alias(alias, slide_uuid)
     assert os.readlink(link) == str(storage.pyramid_dir(slide_uuid).resolve())
     assert [p.name for p in link.parent.iterdir()] == [alias]  # no temporary left behind
+
+
+def test_an_alias_link_resolves_its_pyramid_folder_once_and_still_repairs(settings, monkeypatch):
+    slide_uuid, alias = "c1111111-2222-4333-8444-555555555555", "d1111111-2222-4333-8444-5555"
+    storage.pyramid_dir(slide_uuid).mkdir()
+    link = settings.SLIDES["ALIAS_LINK_DIR"] / alias
+    alias_links.link_alias(alias, slide_uuid)
+    target = str(storage.pyramid_dir(slide_uuid).resolve())
+
+    def no_resolving(self, strict=False):
+        raise AssertionError(f"resolved {self} again")
+
+    monkeypatch.setattr(Path, "resolve", no_resolving)
+    alias_links.link_alias(alias, slide_uuid)
+    os.remove(link)
+    os.symlink("/nowhere", link)
+    alias_links.link_alias(alias, slide_uuid)  # repaired from the remembered target
+    assert os.readlink(link) == target
+
+
+def test_the_remembered_targets_stay_bounded(monkeypatch):
+    monkeypatch.setattr(alias_links, "RESOLVED_MAX", 3)
+    monkeypatch.setattr(alias_links, "_resolved", {})
+    for n in range(10):
+        alias_links._resolved_pyramid(f"e{n}111111-2222-4333-8444-555555555555")
+    assert 1 <= len(alias_links._resolved) <= 3

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ... import access
 from ...models import Course
+from ..csv_export import csv_download
 from ..item_report import MIN_CANDIDATES, item_report
 
 
@@ -41,35 +39,27 @@ def _figure(value: float | None) -> str:
 def item_analysis_csv(request, quiz_uuid):
     quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
     report = item_report(quiz)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.uuid}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["question", "type", "prompt", "points", "facility", "discrimination",
-         "point_biserial", "flags", "note"]
-    )  # fmt: skip
+    return csv_download(f"item-analysis-{quiz.uuid}.csv", _item_rows(report))
+
+
+def _item_rows(report):
+    yield ["question", "type", "prompt", "points", "facility", "discrimination",
+           "point_biserial", "flags", "note"]  # fmt: skip
     for item in report.items:
         stats = item.stats
-        prompt = " ".join(item.question.prompt.split())[:200]
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        if prompt[:1] in ("=", "+", "-", "@"):
-            prompt = "'" + prompt
-        writer.writerow(
-            [
-                f"Q{item.number}",
-                item.question.type,
-                prompt,
-                f"{item.question.points:g}",
-                _figure(stats.facility if stats else None),
-                _figure(stats.discrimination if stats else None),
-                _figure(stats.point_biserial if stats else None),
-                " ".join(flag.code for flag in item.flags),
-                item.left_out or " ".join(stats.notes if stats else ()),
-            ]
-        )
-    writer.writerow([])
-    writer.writerow(["candidates", report.candidates])
-    writer.writerow(["awaiting an examiner (left out)", report.awaiting_candidates])
-    writer.writerow(["cronbach_alpha", _figure(report.analysis.alpha.value)])
-    writer.writerow(["kr20", _figure(report.analysis.kr20.value)])
-    return response
+        yield [
+            f"Q{item.number}",
+            item.question.type,
+            " ".join(item.question.prompt.split())[:200],
+            f"{item.question.points:g}",
+            _figure(stats.facility if stats else None),
+            _figure(stats.discrimination if stats else None),
+            _figure(stats.point_biserial if stats else None),
+            " ".join(flag.code for flag in item.flags),
+            item.left_out or " ".join(stats.notes if stats else ()),
+        ]
+    yield []
+    yield ["candidates", report.candidates]
+    yield ["awaiting an examiner (left out)", report.awaiting_candidates]
+    yield ["cronbach_alpha", _figure(report.analysis.alpha.value)]
+    yield ["kr20", _figure(report.analysis.kr20.value)]

@@ -89,8 +89,8 @@ def mark_answer(request, answer_id):
     answer = access.get_answer_for_marker(request.user, answer_id)
     quiz = answer.attempt.quiz
     marks = list(answer.marks.select_related("marker").order_by("created_at", "id"))
+    current = marking.mark_that_counts(answer, quiz, marks=marks)
     double = double_marking.needs_two_marks(quiz, answer.question)
-    current = marking.current_mark(marks, double=double)
     extra = _double_context(request, quiz, answer, marks) if double else {"marks": marks}
     moderating = request.method == "POST" and "moderate" in request.POST
     moderation = ModerationForm(request.POST if moderating else None, prefix="moderation")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -13,6 +11,7 @@ from ... import access
 from ...models import Answer, Attempt
 from ..agreement_report import marker_agreement
 from ..cohort_picture import cohort_png
+from ..csv_export import csv_download
 from ..marking_queue import candidate_label
 from ..results import quiz_results
 
@@ -45,29 +44,20 @@ def results(request, quiz_uuid):
 def results_csv(request, quiz_uuid):
     quiz = access.get_quiz_for_marker(request.user, quiz_uuid)
     data = _results(quiz)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="results-{quiz.uuid}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "trainee",
-            "attempt",
-            *[f"Q{i}" for i in range(1, len(data.questions) + 1)],
-            "total",
-            "awaiting marking",
-        ]
-    )
+    return csv_download(f"results-{quiz.uuid}.csv", _result_rows(data))
+
+
+def _score(score: float | None) -> str:
+    return "" if score is None else f"{score:g}"
+
+
+def _result_rows(data):
+    questions = [f"Q{i}" for i in range(1, len(data.questions) + 1)]
+    yield ["trainee", "attempt", *questions, "total", "awaiting marking"]
     for row in data.rows:
-        cells = ["" if score is None else f"{score:g}" for score in row.scores]
-        score = row.total.score
-        total = "" if score is None else f"{score:g}"
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        label = "'" + row.label if row.label[:1] in "=+-@" else row.label
-        writer.writerow([label, row.attempt.number, *cells, total, row.total.awaiting])
-    writer.writerow(
-        ["maximum", "", *[f"{q.points:g}" for q in data.questions], f"{data.maximum:g}", ""]
-    )
-    return response
+        scores = [_score(score) for score in row.scores]
+        yield [row.label, row.attempt.number, *scores, _score(row.total.score), row.total.awaiting]
+    yield ["maximum", "", *[f"{q.points:g}" for q in data.questions], f"{data.maximum:g}", ""]
 
 
 @login_required

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from courses.assessment import attempts, marking
 from courses.assessment import services as assessment_services
-from courses.assessment.selectors import attempt_total
+from courses.assessment.marking_queue import marking_rows
+from courses.assessment.selectors import attempt_total, attempt_totals
+from courses.models import Attempt, Mark
 
 
 def _submitted(quiz, trainee):
@@ -79,3 +81,25 @@ def test_every_page_shows_the_same_total_before_and_after_the_examiner_marks(
     table = client.get(reverse("courses:results", args=[quiz.uuid])).content.decode()
     assert f"<strong data-total>{expected}</strong>" in table
     assert _csv_total(client, quiz) == (expected, "0")
+
+
+def test_totals_and_the_marking_queue_take_the_mark_that_counts_from_marking(
+    monkeypatch, examiner, item_quiz
+):
+    quiz, questions = item_quiz
+    ruling = Mark(stage=Mark.Stage.EXAMINER, score=0.25)
+    monkeypatch.setattr(marking, "mark_that_counts", lambda *args, **kwargs: ruling)
+    submitted = Attempt.objects.filter(quiz=quiz, state=Attempt.State.SUBMITTED)
+    for total in attempt_totals(submitted).values():
+        assert total.awaiting == 0 and total.marked == 0.25 * len(questions)
+    rows = marking_rows(quiz, examiner)
+    assert rows and all(row["current"] is ruling for row in rows)
+
+
+def test_totals_of_many_attempts_take_four_queries(item_quiz, django_assert_num_queries):
+    quiz, _ = item_quiz
+    submitted = list(Attempt.objects.filter(quiz=quiz, state=Attempt.State.SUBMITTED))
+    assert len(submitted) == 8
+    with django_assert_num_queries(4):  # questions, quizzes, answers, their marks
+        totals = attempt_totals(submitted)
+    assert len(totals) == len(submitted)

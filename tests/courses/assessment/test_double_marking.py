@@ -255,3 +255,34 @@ def test_agreement_uses_each_markers_first_mark_and_shows_on_the_results_page(
     assert "data-marker-agreement" in page
     assert f"{expected.linear_kappa.value:.2f}" in page
     assert page.count('class="bland-altman__point"') == 5
+
+
+class _CountedMarks(tuple):
+    """The marks, counting how often they are read through."""
+
+    reads = 0
+
+    def __iter__(self):
+        type(self).reads += 1
+        return super().__iter__()
+
+
+def test_double_marks_reads_the_examiner_marks_once_and_keeps_their_order():
+    exam, auto, agreed = Mark.Stage.EXAMINER, Mark.Stage.AUTO, Mark.Stage.AGREED
+    marks = _CountedMarks(
+        [
+            Mark(stage=auto, score=1),
+            Mark(stage=exam, marker_id=7, score=2),
+            Mark(stage=exam, marker_id=3, score=0),
+            Mark(stage=exam, marker_id=7, score=1.5),
+            Mark(stage=agreed, score=1),
+        ]
+    )
+    state = double_marking.DoubleMarks(marks)
+    assert state.markers == [7, 3] and state.both_in
+    assert state.first_by(7).score == 2 and state.newest_by(7).score == 1.5
+    assert state.first_by(3).score == state.newest_by(3).score == 0
+    assert state.newest_by(99) is None and state.first_by(99) is None
+    assert state.final.stage == agreed
+    assert state.markers == [7, 3] and state.newest_by(3).score == 0 and state.final.score == 1
+    assert _CountedMarks.reads == 2  # once for the examiners' marks, once for the final mark
