@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import statistics
 from dataclasses import dataclass
@@ -244,6 +245,40 @@ def answer_map_section(results: dict) -> list[str]:
     ]
 
 
+SEARCH_BEGIN = "<!-- search: written by bench/search.py -->"
+SEARCH_END = "<!-- end of search -->"
+SEARCH_TARGET_MS = 100.0
+
+
+def search_section(result: dict | None) -> list[str]:
+    """(i) The search timings (`bench/search.py`), between markers."""
+    if not result:
+        return []
+    worst = max(row["p95_ms"] for row in result["rows"])
+    table = [[r["page"], r["query"], f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}", str(r["queries"])]
+             for r in result["rows"]]  # fmt: skip
+    return [
+        SEARCH_BEGIN,
+        f"## (i) Search: {result['slides']:,} slides and {result['cases']:,} cases",
+        "",
+        "Generated rows in the benchmark's database (rolled back afterwards), searched through "
+        "the real views in-process (`bench/search.py`): the slide library page (ranked full "
+        "text and trigram matching, first page of 24, facets) and the search page (12 slides, "
+        f"their count, up to 50 cases). Median and p95 of {result['runs']} runs after a "
+        f"warm-up, on {result['database']}. Target: under {SEARCH_TARGET_MS:.0f} ms with a bounded "
+        f"number of queries: **{'met' if worst < SEARCH_TARGET_MS else 'NOT met'}** (worst p95 "
+        f"{worst:.1f} ms).",
+        "",
+        markdown_table(["Page", "Query", "p50 ms", "p95 ms", "SQL statements"], table),
+        "",
+        f"Other load during the measurement: {result.get('other_cores', 0):.2f} cores of "
+        f"{os.cpu_count()}.",
+        "",
+        SEARCH_END,
+        "",
+    ]
+
+
 EXAMDAY_BEGIN = "<!-- exam day: written by bench/examday.py -->"
 EXAMDAY_END = "<!-- end of exam day -->"
 EXAMDAY_HEADER = [
@@ -373,10 +408,16 @@ def examday_section(
 
 def splice_examday(text: str, section: list[str]) -> str:
     """RESULTS.md with its exam-day section replaced by `section` (or added before the analysis)."""
+    return splice(text, section, EXAMDAY_BEGIN, EXAMDAY_END)
+
+
+def splice(text: str, section: list[str], begin: str, end: str) -> str:
+    """RESULTS.md with the section between `begin` and `end` replaced by `section` (which
+    carries both markers), or added before the ratios."""
     block = "\n".join(section)
-    if EXAMDAY_BEGIN in text and EXAMDAY_END in text:
-        head, rest = text.split(EXAMDAY_BEGIN, 1)
-        tail = rest.split(EXAMDAY_END, 1)[1].lstrip("\n")
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
         return head + block + tail
     marker = "## Ratios"
     if marker in text:
@@ -552,6 +593,7 @@ def render(results: dict) -> str:
             "",
         ]
     out += answer_map_section(results)
+    out += search_section(results.get("search"))
     folder = "bench" if not (config["quick"] or results.get("error")) else "bench/out"
     out += examday_section(results.get("examday"), folder=folder)
     out += nginx_section(results)

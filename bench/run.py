@@ -12,7 +12,8 @@ the same tile files; (e) one quiz question's answer map (heatmap and misconcepti
 from 1,000 submitted answers (`bench/answer_maps.py`); (f) exam day: 100, 200 and 400 trainees
 sitting one exam through locust (`bench/examday.py`, `bench/locustfile.py`), about 8 minutes
 in all; (g) tiles in the nginx deployment: nginx static against the shipped
-nginx configuration (deploy/nginx) and gunicorn alone (`bench/nginx_deployment.py`). Set
+nginx configuration (deploy/nginx) and gunicorn alone (`bench/nginx_deployment.py`); (i) search
+over 10,000 slides and 2,000 cases (`bench/search.py`, alone: `python -m bench.search`). Set
 BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB to keep a second checkout's runs
 apart (defaults: database "bench", Redis 10 and 11). Prints a table and writes
 bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the
@@ -376,6 +377,9 @@ def run(config: Config) -> dict:
         results["answer_maps"] = {"ms": maps, "cpu": cpu}
         for name, ms in maps.items():
             log(f"  {ms:8.1f} ms  {name}")
+        from . import search
+
+        results["search"] = search.measure(log)
         if config.examday is not None:
             results["examday"] = examday.measure(deployment, built, config.examday, log=log)
     except BaseException as error:  # record, clean up, re-raise

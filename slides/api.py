@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from portal.api_errors import INVALID, NOT_FOUND, documented, error
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 
-from . import access, pipeline, services
+from . import access, pipeline, search, services
 from .forms import split_tags
 from .models import Slide
 from .tile_tokens import make_token
@@ -75,7 +75,10 @@ class ReviewInput(serializers.Serializer):
 
 
 class ListFilters(serializers.Serializer):
-    q = serializers.CharField(required=False)
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=search.MAX_QUERY_LENGTH,
+        help_text="Ranked search over title, organ, stain, tags and description; typos forgiven.",
+    )  # fmt: skip
     status = serializers.ChoiceField(choices=Slide.Status.choices, required=False)
 
 
@@ -127,10 +130,9 @@ def slide_list(request):
     filters = ListFilters(data=request.query_params)
     filters.is_valid(raise_exception=True)
     slides = Slide.objects.visible_to(request.user).prefetch_related("tags")
-    if q := filters.validated_data.get("q"):
-        slides = slides.filter(title__icontains=q)
     if state := filters.validated_data.get("status"):
         slides = slides.filter(status=state)
+    slides = search.search(slides, filters.validated_data.get("q", ""))
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(slides, request)
     return paginator.get_paginated_response(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from . import search
 from .models import Slide
 
 
@@ -23,7 +24,11 @@ class SlideUploadForm(forms.Form):
 
 
 class LibraryFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(
+        required=False, label="Search", max_length=search.MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. breast H&E"}),
+        help_text="Words from the title, organ, stain, tags or description; typos are forgiven.",
+    )  # fmt: skip
     organ = forms.CharField(required=False)
     stain = forms.CharField(required=False)
     tag = forms.CharField(required=False)
@@ -33,8 +38,6 @@ class LibraryFilterForm(forms.Form):
         if not self.is_valid():
             return slides
         data = self.cleaned_data
-        if data["q"]:
-            slides = slides.filter(title__icontains=data["q"])
         if data["organ"]:
             slides = slides.filter(organ__iexact=data["organ"])
         if data["stain"]:
@@ -43,7 +46,7 @@ class LibraryFilterForm(forms.Form):
             slides = slides.filter(tags__name__iexact=data["tag"].strip().lower())
         if data["status"]:
             slides = slides.filter(status=data["status"])
-        return slides.distinct()
+        return search.search(slides, data["q"])  # tag names are unique: no duplicate rows
 
 
 class ReviewForm(forms.Form):

@@ -50,6 +50,8 @@ class Slide(models.Model):
     organ = models.CharField(max_length=100, blank=True)
     stain = models.CharField(max_length=100, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="slides")
+    # Title, organ, stain, tags and description in one text, for search (`slides.search`).
+    search_document = models.TextField(blank=True, default="", editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

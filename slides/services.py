@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import storage
+from . import search, storage
 from .deepzoom import DeepZoomGeometry
 from .deidentify import SlideMetadata
 from .models import PyramidChunk, Slide, Tag
@@ -59,6 +59,7 @@ def create_slide(
     slide.save()
     if tags:
         slide.tags.set(_tags_named(tags))
+    search.refresh_documents([slide.id])
     logger.info("slide %s created", slide.uuid)
     return slide
 
@@ -74,6 +75,7 @@ def update_slide_details(*, slide: Slide, title: str, organ: str, stain: str, ta
         slide.full_clean(exclude=["uploaded_by", "reviewed_by"])
         slide.save(update_fields=["title", "organ", "stain", "updated_at"])
         slide.tags.set(_tags_named(tags))
+        search.refresh_documents([slide.id])
     return slide
 
 

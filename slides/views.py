@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, pipeline, services, thumbnails
+from . import access, pipeline, search, services, thumbnails
 from .forms import LibraryFilterForm, ReviewForm, SlideUploadForm
 from .models import Slide
 from .viewer import viewer_context
@@ -29,11 +29,10 @@ def library(request):
     filters = LibraryFilterForm(request.GET or None)
     slides = filters.filter(Slide.objects.visible_to(request.user)).prefetch_related("tags")
     page_obj = Paginator(slides, 24).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "slides/library.html",
-        {"page_obj": page_obj, "filters": filters, "total": page_obj.paginator.count},
-    )
+    context = {"page_obj": page_obj, "filters": filters, "total": page_obj.paginator.count}
+    if page_obj.paginator.count:
+        context["facets"] = search.facets(slides)
+    return render(request, "slides/library.html", context)
 
 
 def _is_ajax(request) -> bool:
