@@ -1,6 +1,7 @@
 """One path for every tile: `get_tile(slide, level, col, row)`.
 
-A built tile is read from the pyramid with no database query (its path follows from the UUID).
+A built tile is read from the pyramid with no database query (its path follows from the UUID);
+with object storage, from this node's cache of the bucket (`read_built_tile`).
 A tile not built yet is rendered from the original, so a slide can be viewed while its pyramid is
 still being made. What the tile server needs to know about a slide (`TileInfo`) is cached, so a
 cache miss costs one query per slide, never one per tile.
@@ -17,7 +18,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.cache import cache
 
-from . import alias_links, pyramid, storage
+from . import alias_links, object_storage, pyramid, storage
 from .deepzoom import DeepZoomGeometry
 from .models import Slide, SlideAlias
 from .slide_source import SlideSource, TileReadError, open_shared
@@ -108,16 +109,30 @@ def _etag(public_id: str, stat: os.stat_result) -> str:
     return f'"{digest.hexdigest()}"'
 
 
-def read_built_tile(
-    slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
-) -> Tile | None:
-    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
+def _read_file(path, public_id: str) -> Tile | None:
     try:
         with open(path, "rb") as handle:
             stat = os.fstat(handle.fileno())
-            return Tile(handle.read(), _etag(public_id or slide_uuid, stat), True)
+            return Tile(handle.read(), _etag(public_id, stat), True)
     except (FileNotFoundError, NotADirectoryError):
         return None
+
+
+def read_built_tile(
+    slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
+) -> Tile | None:
+    """A built tile from PYRAMID_DIR, or None. With object storage that folder is this node's
+    cache: a miss fetches the object and keeps it there (same layout, so nginx finds it next
+    time). Raises `ObjectStorageUnavailable` when the bucket cannot be asked."""
+    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
+    tile = _read_file(path, public_id or slide_uuid)
+    if tile is not None or not object_storage.enabled():
+        return tile
+    stored = object_storage.fetch_tile(slide_uuid, level, col, row)
+    if stored is None:
+        return None
+    storage.write_atomically(path, stored.data, modified=stored.modified)
+    return _read_file(path, public_id or slide_uuid)
 
 
 def _source_for(info: TileInfo) -> SlideSource | None:

@@ -1,0 +1,164 @@
+"""Pyramids and waiting originals in an S3-compatible bucket (moto in server mode, real HTTP):
+a build on machines that share no folder, the web node's tile cache, deletion, outages."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+
+from slides import pipeline, services, storage
+from slides.deepzoom import DeepZoomGeometry
+from slides.models import Slide
+from slides.tile_tokens import make_token
+from slides.tiles import read_built_tile
+
+from .test_tile_fast_lane import call
+
+
+def tile_url(public_id, level: int, col: int, row: int) -> str:
+    token = make_token(str(public_id))
+    return f"/slides/tiles/{token}/{public_id}_files/{level}/{col}_{row}.jpeg"
+
+
+def forget_this_machine(slide_uuid) -> None:
+    """As if the next step ran on another machine: no original, no tiles here."""
+    storage.remove_tree(storage.incoming_dir(slide_uuid))
+    storage.remove_tree(storage.pyramid_dir(slide_uuid))
+
+
+def build_step_by_step_on_fresh_machines(slide_id: int, slide_uuid) -> Slide:
+    """`pipeline.run_inline`, but every step starts on an empty data folder."""
+    pending: deque[pipeline.Step] = deque()
+    pipeline.start(slide_id, dispatch=pending.append)
+    while pending:
+        forget_this_machine(slide_uuid)
+        pipeline.run(pending.popleft(), dispatch=pending.append)
+    return Slide.objects.get(pk=slide_id)
+
+
+def create(educator, slide_files, kind: str) -> Slide:
+    return services.create_slide(
+        uploaded_by=educator,
+        original=slide_files[kind],
+        original_name=slide_files[kind].name,
+        title="In the bucket",
+        move=False,
+    )
+
+
+@pytest.fixture
+def stored_slide(bucket, educator, slide_files, django_capture_on_commit_callbacks):
+    slide = create(educator, slide_files, "svs")
+    with django_capture_on_commit_callbacks(execute=True):
+        return pipeline.run_inline(slide.id)
+
+
+@pytest.mark.parametrize("kind", ["svs", "dicom_zip"])
+def test_a_slide_is_built_by_workers_that_share_no_folder(
+    kind, bucket, educator, slide_files, django_capture_on_commit_callbacks
+):
+    slide = create(educator, slide_files, kind)
+    assert bucket.keys("incoming/") == [f"incoming/{slide.source_path}"]
+    assert not storage.incoming_dir(slide.uuid).exists()  # the web node keeps no original
+
+    with django_capture_on_commit_callbacks(execute=True):
+        slide = build_step_by_step_on_fresh_machines(slide.id, slide.uuid)
+
+    assert slide.status == Slide.Status.AWAITING_REVIEW, slide.failure_reason
+    geometry = DeepZoomGeometry(slide.width, slide.height, slide.tile_size)
+    assert len(bucket.keys(f"pyramids/{slide.uuid}/")) == geometry.total_tiles
+    assert bucket.keys("incoming/") == []  # the verified original is gone from the bucket too
+    assert not storage.pyramid_dir(slide.uuid).exists()  # the last worker's scratch is cleared
+
+
+def test_a_missing_tile_is_reported_by_verify_from_the_bucket(bucket, educator, slide_files):
+    slide = create(educator, slide_files, "svs")
+    pending: deque[pipeline.Step] = deque()
+    pipeline.start(slide.id, dispatch=pending.append)
+    while pending and pending[0].name != "verify":
+        pipeline.run(pending.popleft(), dispatch=pending.append)
+    bucket.client.delete_object(Bucket=bucket.name, Key=f"pyramids/{slide.uuid}/0/0_0.jpeg")
+    pipeline.run(pending.popleft(), dispatch=pending.append)
+    slide.refresh_from_db()
+    assert slide.status == Slide.Status.FAILED
+    assert "1 tiles missing (first: level 0, tile 0,0)" in slide.failure_reason
+
+
+def test_a_tile_missing_from_the_cache_is_fetched_into_it(stored_slide, bucket):
+    key = f"pyramids/{stored_slide.uuid}/11/1_1.jpeg"
+    cached = storage.tile_path(storage.pyramid_dir(stored_slide.uuid), 11, 1, 1)
+    assert not cached.exists()
+
+    tile = read_built_tile(str(stored_slide.uuid), 11, 1, 1)
+
+    assert tile is not None and tile.built
+    assert tile.data == bucket.read(key) == cached.read_bytes()
+    assert not list(cached.parent.glob("*.tmp"))  # written beside, then renamed
+    # The second read is the cache's: the object can go and the tile stays.
+    bucket.client.delete_object(Bucket=bucket.name, Key=key)
+    assert read_built_tile(str(stored_slide.uuid), 11, 1, 1).data == tile.data
+
+
+def test_every_web_node_derives_the_same_etag(stored_slide, settings, tmp_path):
+    first = read_built_tile(str(stored_slide.uuid), 11, 0, 1)
+    settings.SLIDES = {**settings.SLIDES, "PYRAMID_DIR": tmp_path / "another-node"}
+    second = read_built_tile(str(stored_slide.uuid), 11, 0, 1)
+    assert second.data == first.data
+    assert second.etag == first.etag
+
+
+def test_tiles_are_served_through_the_fast_lane_and_django(stored_slide, bucket):
+    status, headers, body = call(tile_url(stored_slide.uuid, 11, 0, 0))
+    assert status == 200
+    assert body == bucket.read(f"pyramids/{stored_slide.uuid}/11/0_0.jpeg")
+    assert dict(headers)["Cache-Control"] == "private, max-age=31536000, immutable"
+
+
+# Requests the fast lane hands to Django go through the test client: Django's real handler
+# would close the test's database connection (see test_tile_fast_lane).
+
+
+def test_a_tile_the_bucket_does_not_have_is_404_not_500(stored_slide, bucket, client):
+    assert client.get(tile_url(stored_slide.uuid, 11, 99, 99)).status_code == 404
+    unknown = "11111111-2222-4333-8444-555555555555"
+    assert client.get(tile_url(unknown, 11, 0, 0)).status_code == 404
+
+
+def test_an_unreachable_bucket_is_503_and_a_cached_tile_still_served(
+    stored_slide, settings, client
+):
+    assert call(tile_url(stored_slide.uuid, 11, 0, 0))[0] == 200  # now in the cache
+    closed = f"http://127.0.0.1:{_closed_port()}"
+    config = {**settings.SLIDES["OBJECT_STORAGE"], "ENDPOINT_URL": closed}
+    settings.SLIDES = {**settings.SLIDES, "OBJECT_STORAGE": config}
+
+    assert call(tile_url(stored_slide.uuid, 11, 0, 0))[0] == 200  # the fast lane, from cache
+    response = client.get(tile_url(stored_slide.uuid, 11, 1, 0))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def _closed_port() -> int:
+    from .conftest import free_port
+
+    return free_port()  # bound and released: nothing listens there
+
+
+def test_deleting_a_slide_removes_its_objects(
+    stored_slide, bucket, educator, slide_files, django_capture_on_commit_callbacks
+):
+    other = pipeline.run_inline(create(educator, slide_files, "svs").id)
+    assert bucket.keys(f"pyramids/{stored_slide.uuid}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_slide(slide=stored_slide)
+    assert bucket.keys(f"pyramids/{stored_slide.uuid}/") == []
+    assert bucket.keys(f"pyramids/{other.uuid}/")  # only that slide's
+
+
+def test_a_rejected_slide_leaves_nothing_in_the_bucket(
+    stored_slide, bucket, educator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_slide(slide=stored_slide, reviewer=educator, note="A label is visible.")
+    assert bucket.keys() == []
