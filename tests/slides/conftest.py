@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,15 +11,11 @@ from pathlib import Path
 import boto3
 import pytest
 
+from .local_servers import free_port, wait_until_listening
+
 # moto takes any credentials; these only have to be the same on both sides.
 ACCESS_KEY = "portal-test"
 SECRET_KEY = "portal-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class S3Server:
@@ -36,15 +30,7 @@ class S3Server:
             stdout=open(log, "ab"),  # closed with the process
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while True:
-            assert self.process.poll() is None, log.read_text()[-2000:]
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                assert time.monotonic() < deadline, "moto did not start"
-                time.sleep(0.1)
+        wait_until_listening(self.process, self.port, lambda: log.read_text()[-2000:])
 
     def stop(self) -> None:
         if self.process.poll() is None:

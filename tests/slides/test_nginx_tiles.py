@@ -6,10 +6,8 @@ to Django."""
 from __future__ import annotations
 
 import getpass
-import http.client
 import os
 import shutil
-import socket
 import subprocess
 import time
 from urllib.parse import urlsplit
@@ -20,15 +18,11 @@ from slides import nginx_config, pipeline, services, storage
 from slides.models import SlideAlias
 from slides.tile_tokens import make_token
 
+from .local_servers import free_port, http_get, wait_until_listening
+
 pytestmark = pytest.mark.slow
 
 SLIDE = "11111111-2222-4333-8444-555555555555"  # no such slide
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Nginx:
@@ -37,13 +31,7 @@ class Nginx:
         self.prefix = prefix
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
+        return http_get(self.port, path)
 
 
 @pytest.fixture
@@ -64,17 +52,8 @@ def nginx(live_server, tmp_path):
     subprocess.run([*command, "-t"], check=True, capture_output=True, timeout=30)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        server = Nginx(port, prefix)
-        deadline = time.monotonic() + 20
-        while True:
-            assert process.poll() is None, (prefix / "error.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.1)
-        yield server
+        wait_until_listening(process, port, (prefix / "error.log").read_text, seconds=20)
+        yield Nginx(port, prefix)
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -13,6 +13,7 @@ from slides.models import Slide
 from slides.tile_tokens import make_token
 from slides.tiles import read_built_tile
 
+from .local_servers import free_port
 from .test_tile_fast_lane import call
 
 
@@ -140,8 +141,6 @@ def test_an_unreachable_bucket_is_503_and_a_cached_tile_still_served(
 
 
 def _closed_port() -> int:
-    from .conftest import free_port
-
     return free_port()  # bound and released: nothing listens there
 
 

@@ -4,11 +4,8 @@ that share no data folder with it or with each other; the bucket is moto in serv
 
 from __future__ import annotations
 
-import http.client
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,8 @@ from slides.models import Slide
 from slides.tile_tokens import make_token
 from tests.conftest import ROOT, Worker, wait_for
 
-from .conftest import S3Server, free_port, make_bucket
+from .conftest import S3Server, make_bucket
+from .local_servers import free_port, http_get, wait_until_listening
 
 pytestmark = pytest.mark.slow
 
@@ -40,24 +38,12 @@ class WebNode:
             stdout=open(self.log, "ab"),  # closed with the process
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+        wait_until_listening(
+            self.process, self.port, lambda: self.log.read_text()[-3000:], seconds=60
+        )
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
+        return http_get(self.port, path, timeout=60)
 
     def stop(self) -> None:
         if self.process.poll() is None:
