@@ -17,6 +17,7 @@ import pytest
 from slides import nginx_config, pipeline, services, storage
 from slides.models import SlideAlias
 from slides.tile_tokens import make_token
+from tests.conftest import wait_for
 
 from .local_servers import free_port, http_get, wait_until_listening
 
@@ -166,3 +167,27 @@ def test_an_exam_alias_is_served_by_django_first_then_by_nginx(nginx, slide):
     # The alias's token opens only the alias, and the slide's token not the alias.
     token = make_token(str(slide.uuid))
     assert nginx.get(tile_url(alias, 11, 0, 1, token))[0] in (403, 404)
+
+
+def test_with_object_storage_nginx_serves_the_tiles_its_web_node_has_cached(
+    nginx, bucket, slide_files, make_processed_slide
+):
+    slide = make_processed_slide("svs", files=slide_files)  # built into the bucket
+    cached = storage.tile_path(storage.pyramid_dir(slide.uuid), 11, 1, 1)
+    assert not cached.exists()  # the worker's scratch is gone: only the bucket has it
+    expected = bucket.read(f"pyramids/{slide.uuid}/11/1_1.jpeg")
+
+    status, headers, body = nginx.get(tile_url(slide.uuid, 11, 1, 1))
+    assert status == 200 and body == expected
+    assert not served_by_nginx(headers)  # gunicorn fetched it into its cache...
+
+    assert cached.read_bytes() == expected
+
+    # ... where nginx finds it once its memory of "no such file" lapses (open_file_cache_valid,
+    # 10 s; gunicorn answers from the same cache until then).
+    def from_nginx():
+        answer = nginx.get(tile_url(slide.uuid, 11, 1, 1))
+        return answer if served_by_nginx(answer[1]) else None
+
+    status, _, body = wait_for(from_nginx, timeout=20, interval=1, message="nginx to serve it")
+    assert status == 200 and body == expected
