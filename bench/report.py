@@ -553,6 +553,8 @@ def render(results: dict) -> str:
     folder = "bench" if not (config["quick"] or results.get("error")) else "bench/out"
     out += examday_section(results.get("examday"), folder=folder)
     out += nginx_section(results)
+    for lines in results.get("sections", {}).values():  # steps that render their own, e.g. (h)
+        out += lines
     ratios, rows = targets(results)
     out += ["## Ratios", ""] + [f"- {line}" for line in ratios] + [""]
     out += [
