@@ -4,8 +4,7 @@ Tile requests are most of a viewer's traffic and are authorised by their URL tok
 session, no database), so for a tile that is already on disk Django's middleware, URL resolver
 and signals are pure overhead: about 85% of a warm tile's server time when measured. This WSGI
 wrapper answers exactly those requests (GET/HEAD, valid token, tile file present) with the same
-bytes and headers as `tile_views.deepzoom_tile` behind Django's middleware (with object storage,
-"on disk" means in this node's cache, or fetched into it: `tiles.read_built_tile`): the view's own
+bytes and headers as `tile_views.deepzoom_tile` behind Django's middleware: the view's own
 headers come from `tile_views.tile_headers`, the middleware's (security headers, HSTS...) are
 learnt from the middleware itself (`middleware_headers`). Everything else, including tiles still
 to be rendered from the original, disallowed hosts, requests the middleware would redirect, and
@@ -17,7 +16,6 @@ from __future__ import annotations
 import re
 
 from .middleware_headers import middleware_headers
-from .object_storage import ObjectStorageUnavailable
 from .tile_tokens import token_is_valid
 from .tile_views import is_not_modified, tile_headers
 from .tiles import Tile, read_built_tile
@@ -37,12 +35,9 @@ class BuiltTileFastLane:
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             match = TILE_PATH.match(environ.get("PATH_INFO", ""))
             if match and token_is_valid(match["uuid"], match["token"]):
-                try:
-                    tile = read_built_tile(
-                        match["uuid"], int(match["level"]), int(match["col"]), int(match["row"])
-                    )
-                except ObjectStorageUnavailable:
-                    tile = None  # Django answers, and says so (503)
+                tile = read_built_tile(
+                    match["uuid"], int(match["level"]), int(match["col"]), int(match["row"])
+                )
                 if tile is not None:
                     served = self._respond(environ, start_response, tile)
                     if served is not None:

@@ -1,7 +1,8 @@
 """One path for every tile: `get_tile(slide, level, col, row)`.
 
 A built tile is read from the pyramid with no database query (its path follows from the UUID);
-with object storage, from this node's cache of the bucket (`read_built_tile`).
+with object storage, from this node's cache of the bucket, which a miss fills
+(`cache_stored_tile`, after the slide is known to be viewable).
 A tile not built yet is rendered from the original, so a slide can be viewed while its pyramid is
 still being made. What the tile server needs to know about a slide (`TileInfo`) is cached, so a
 cache miss costs one query per slide, never one per tile.
@@ -109,30 +110,33 @@ def _etag(public_id: str, stat: os.stat_result) -> str:
     return f'"{digest.hexdigest()}"'
 
 
-def _read_file(path, public_id: str) -> Tile | None:
+def read_built_tile(
+    slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
+) -> Tile | None:
+    """A built tile from PYRAMID_DIR (with object storage: this node's cache), or None."""
+    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
     try:
         with open(path, "rb") as handle:
             stat = os.fstat(handle.fileno())
-            return Tile(handle.read(), _etag(public_id, stat), True)
+            return Tile(handle.read(), _etag(public_id or slide_uuid, stat), True)
     except (FileNotFoundError, NotADirectoryError):
         return None
 
 
-def read_built_tile(
+def cache_stored_tile(
     slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
 ) -> Tile | None:
-    """A built tile from PYRAMID_DIR, or None. With object storage that folder is this node's
-    cache: a miss fetches the object and keeps it there (same layout, so nginx finds it next
-    time). Raises `ObjectStorageUnavailable` when the bucket cannot be asked."""
-    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
-    tile = _read_file(path, public_id or slide_uuid)
-    if tile is not None or not object_storage.enabled():
-        return tile
+    """With object storage, a built tile fetched from the bucket into this node's cache (the
+    layout of PYRAMID_DIR, so the fast lane and nginx find it next time); None when the bucket
+    has no such tile or there is no bucket. Raises `ObjectStorageUnavailable`."""
+    if not object_storage.enabled():
+        return None
     stored = object_storage.fetch_tile(slide_uuid, level, col, row)
     if stored is None:
         return None
+    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
     storage.write_atomically(path, stored.data, modified=stored.modified)
-    return _read_file(path, public_id or slide_uuid)
+    return read_built_tile(slide_uuid, level, col, row, public_id)
 
 
 def _source_for(info: TileInfo) -> SlideSource | None:
@@ -155,14 +159,21 @@ def get_tile(public_id: str, level: int, col: int, row: int) -> Tile | None:
     if info is None or not info.geometry.has_tile(level, col, row):
         return None
     slide_uuid = info.uuid
+    tile = None
     if slide_uuid != public_id:
         tile = read_built_tile(slide_uuid, level, col, row, public_id)
-        if tile is not None:
+    if tile is None:
+        # Only a viewable slide's own uuid reaches the bucket (never an alias, never a guess).
+        tile = cache_stored_tile(slide_uuid, level, col, row, public_id)
+    if tile is not None:
+        if slide_uuid != public_id:
             # From now on nginx finds this alias's built tiles itself.
             alias_links.link_alias(public_id, slide_uuid)
-            return tile
+        return tile
     source = _source_for(info)
     if source is None:
+        if object_storage.enabled():
+            return None  # not stored yet, and the original is on a worker, not here
         # The original went away between our look at the disk and now: the tile exists now.
         forget_tile_info(public_id)
         return read_built_tile(slide_uuid, level, col, row, public_id)

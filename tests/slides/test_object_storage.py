@@ -4,14 +4,15 @@ a build on machines that share no folder, the web node's tile cache, deletion, o
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 
 import pytest
 
 from slides import pipeline, services, storage
 from slides.deepzoom import DeepZoomGeometry
-from slides.models import Slide
+from slides.models import Slide, SlideAlias
 from slides.tile_tokens import make_token
-from slides.tiles import read_built_tile
+from slides.tiles import get_tile
 
 from .local_servers import free_port
 from .test_tile_fast_lane import call
@@ -91,29 +92,44 @@ def test_a_tile_missing_from_the_cache_is_fetched_into_it(stored_slide, bucket):
     cached = storage.tile_path(storage.pyramid_dir(stored_slide.uuid), 11, 1, 1)
     assert not cached.exists()
 
-    tile = read_built_tile(str(stored_slide.uuid), 11, 1, 1)
+    tile = get_tile(str(stored_slide.uuid), 11, 1, 1)
 
     assert tile is not None and tile.built
     assert tile.data == bucket.read(key) == cached.read_bytes()
     assert not list(cached.parent.glob("*.tmp"))  # written beside, then renamed
     # The second read is the cache's: the object can go and the tile stays.
     bucket.client.delete_object(Bucket=bucket.name, Key=key)
-    assert read_built_tile(str(stored_slide.uuid), 11, 1, 1).data == tile.data
+    assert get_tile(str(stored_slide.uuid), 11, 1, 1).data == tile.data
 
 
 def test_every_web_node_derives_the_same_etag(stored_slide, settings, tmp_path):
-    first = read_built_tile(str(stored_slide.uuid), 11, 0, 1)
+    first = get_tile(str(stored_slide.uuid), 11, 0, 1)
     settings.SLIDES = {**settings.SLIDES, "PYRAMID_DIR": tmp_path / "another-node"}
-    second = read_built_tile(str(stored_slide.uuid), 11, 0, 1)
+    second = get_tile(str(stored_slide.uuid), 11, 0, 1)
     assert second.data == first.data
     assert second.etag == first.etag
 
 
-def test_tiles_are_served_through_the_fast_lane_and_django(stored_slide, bucket):
-    status, headers, body = call(tile_url(stored_slide.uuid, 11, 0, 0))
-    assert status == 200
-    assert body == bucket.read(f"pyramids/{stored_slide.uuid}/11/0_0.jpeg")
+def test_django_fills_the_cache_and_the_fast_lane_serves_from_it(stored_slide, bucket, client):
+    url = tile_url(stored_slide.uuid, 11, 0, 0)
+    expected = bucket.read(f"pyramids/{stored_slide.uuid}/11/0_0.jpeg")
+    response = client.get(url)  # the fast lane has no file yet and hands the request to Django
+    assert response.status_code == 200 and response.content == expected
+    bucket.client.delete_object(Bucket=bucket.name, Key=f"pyramids/{stored_slide.uuid}/11/0_0.jpeg")
+    status, headers, body = call(url)
+    assert status == 200 and body == expected  # from the cache, the object being gone
+    assert dict(headers)["ETag"] == response["ETag"]
     assert dict(headers)["Cache-Control"] == "private, max-age=31536000, immutable"
+
+
+def test_an_exam_alias_reaches_the_bucket_through_its_slide(stored_slide, bucket, client, settings):
+    alias = SlideAlias.objects.create(slide=stored_slide, scope="quiz:object-storage").alias
+    response = client.get(tile_url(alias, 11, 1, 0))
+    assert response.status_code == 200
+    assert response.content == bucket.read(f"pyramids/{stored_slide.uuid}/11/1_0.jpeg")
+    # ... and the alias's link for nginx leads to the tile in this node's cache.
+    link = Path(settings.SLIDES["ALIAS_LINK_DIR"]) / str(alias)
+    assert (link / "11" / "1_0.jpeg").read_bytes() == response.content
 
 
 # Requests the fast lane hands to Django go through the test client: Django's real handler
@@ -129,7 +145,7 @@ def test_a_tile_the_bucket_does_not_have_is_404_not_500(stored_slide, bucket, cl
 def test_an_unreachable_bucket_is_503_and_a_cached_tile_still_served(
     stored_slide, settings, client
 ):
-    assert call(tile_url(stored_slide.uuid, 11, 0, 0))[0] == 200  # now in the cache
+    assert client.get(tile_url(stored_slide.uuid, 11, 0, 0)).status_code == 200  # now cached
     closed = f"http://127.0.0.1:{_closed_port()}"
     config = {**settings.SLIDES["OBJECT_STORAGE"], "ENDPOINT_URL": closed}
     settings.SLIDES = {**settings.SLIDES, "OBJECT_STORAGE": config}
