@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -170,9 +171,12 @@ def _openable_original(source_path: str) -> Path:
 
 def _fetch_children(slide: Slide, geometry: DeepZoomGeometry, chunk: PyramidChunk) -> None:
     """With object storage, the tiles of the level above that this band is made from may have
-    been built on other machines: fetch those this worker lacks."""
+    been built on other machines: fetch those this worker lacks. The build is past the top
+    level, so a copy of the original this worker fetched is no longer needed: it goes now (an
+    original may show identifiers; the bucket's copy goes after `verify`)."""
     if not object_storage.enabled() or chunk.level == geometry.max_level:
         return
+    storage.remove_tree(storage.incoming_dir(slide.uuid))
     columns, rows = geometry.tile_grid(chunk.level + 1)
     child_rows = (2 * chunk.row_start, min(2 * chunk.row_end, rows))
     object_storage.fetch_band(
@@ -283,4 +287,24 @@ def resume_unfinished(*, dispatch: Dispatch = queue_with_celery) -> int:
     unfinished = Slide.objects.filter(
         status__in=[Slide.Status.UPLOADED, Slide.Status.PROCESSING]
     ).values_list("id", flat=True)
+    if object_storage.enabled():
+        _forget_fetched_originals()
     return sum(start(slide_id, dispatch=dispatch) for slide_id in unfinished)
+
+
+def _forget_fetched_originals() -> None:
+    """Delete this machine's copies of originals whose slides no longer wait for a build (a
+    worker that fetched one for the top level and never ran a later step of that slide).
+    Folders younger than an hour are left: an upload being stored right now has no row yet."""
+    folder = Path(settings.SLIDES["INCOMING_DIR"])
+    old = time.time() - 3600
+    local = (
+        {path.name for path in folder.iterdir() if path.stat().st_mtime < old}
+        if folder.exists()
+        else set()
+    )
+    waiting = Slide.objects.filter(
+        status__in=[Slide.Status.UPLOADED, Slide.Status.PROCESSING]
+    ).values_list("uuid", flat=True)
+    for name in local - {str(uuid) for uuid in waiting}:
+        storage.remove_tree(folder / name)

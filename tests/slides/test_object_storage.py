@@ -3,6 +3,8 @@ a build on machines that share no folder, the web node's tile cache, deletion, o
 
 from __future__ import annotations
 
+import os
+import time
 from collections import deque
 from pathlib import Path
 
@@ -177,3 +179,19 @@ def test_a_rejected_slide_leaves_nothing_in_the_bucket(
     with django_capture_on_commit_callbacks(execute=True):
         services.reject_slide(slide=stored_slide, reviewer=educator, note="A label is visible.")
     assert bucket.keys() == []
+
+
+def test_a_worker_starting_deletes_the_originals_it_fetched_for_finished_slides(
+    bucket, educator, slide_files
+):
+    waiting = create(educator, slide_files, "svs")
+    finished = storage.incoming_dir("11111111-2222-4333-8444-555555555555")
+    for folder in (storage.incoming_dir(waiting.uuid), finished):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "slide.svs").write_bytes(b"fetched")
+        os.utime(folder, (time.time() - 7200, time.time() - 7200))
+
+    pipeline.resume_unfinished(dispatch=lambda step: None)
+
+    assert not finished.exists()
+    assert (storage.incoming_dir(waiting.uuid) / "slide.svs").exists()
