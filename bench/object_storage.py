@@ -5,8 +5,8 @@ server mode, on this machine), and two portal gunicorns serve the same tile URLs
 - *local disk*: the benchmark's deployment, reading the built pyramid folder;
 - *object storage*: a deployment with `PORTAL_OBJECT_STORAGE_*` set and an empty data folder of
   its own, so its PYRAMID_DIR is the web node's tile cache. Its *first read* walks every URL
-  once (each tile a GET from the bucket, written into the cache); its *warm* runs are then
-  served from the cache, which is what a web node does for all but a tile's first request.
+  once (each tile a GET from the bucket by Django, written into the cache); its *warm* runs
+  are then served from the cache, as a web node serves all but a tile's first request.
 
 moto is a Python server, so the first-read rate says more about moto than about S3; the warm
 rows are the comparison that matters. Runs of the two warm servers are interleaved.
@@ -162,9 +162,10 @@ def section(results: dict) -> list[str]:
         "The same full-resolution tile URLs from two portal gunicorns with the WSGI fast lane "
         "(`bench/object_storage.py`): one reads the built pyramid folder, the other has "
         "`PORTAL_OBJECT_STORAGE_*` set and an empty data folder, its tile cache. *First read* "
-        "walks every URL once, each a GET from moto (a Python S3 server on the same cores; "
-        "it measures moto as much as the portal) written into the cache; the *warm* runs, "
-        "interleaved, are served from the cache.",
+        "walks every URL once: each a miss the fast lane hands to Django, which GETs it from "
+        "moto (a Python S3 server on the same cores, so this row measures moto as much as the "
+        "portal) and writes it into the cache; the *warm* runs, interleaved, are served from "
+        "the cache by the fast lane.",
         "",
         "Tiles in the node's cache after the first read: {} of {}.".format(
             *results.get(f"{SECTION}_cached", ["?", "?"])
