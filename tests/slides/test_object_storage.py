@@ -9,6 +9,7 @@ from collections import deque
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from slides import pipeline, services, storage
 from slides.deepzoom import DeepZoomGeometry
@@ -156,6 +157,15 @@ def test_an_unreachable_bucket_is_503_and_a_cached_tile_still_served(
     response = client.get(tile_url(stored_slide.uuid, 11, 1, 0))
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
+
+
+def test_a_thumbnail_during_an_outage_is_503(stored_slide, settings, client, educator):
+    closed = f"http://127.0.0.1:{_closed_port()}"
+    config = {**settings.SLIDES["OBJECT_STORAGE"], "ENDPOINT_URL": closed}
+    settings.SLIDES = {**settings.SLIDES, "OBJECT_STORAGE": config}
+    client.force_login(educator)
+    response = client.get(reverse("slides:thumbnail", args=[stored_slide.uuid]))
+    assert response.status_code == 503
 
 
 def _closed_port() -> int:
