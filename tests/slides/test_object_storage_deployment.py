@@ -1,16 +1,17 @@
-"""The object-storage deployment end to end, over real HTTP: a slide uploaded here, built by a
+"""The object-storage deployment end to end, over real HTTP: a slide imported here, built by a
 real Celery worker with a data folder of its own, its tiles served by two gunicorn web nodes
 that share no data folder with it or with each other; the bucket is moto in server mode."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
-from slides import pipeline, services
 from slides.deepzoom import DeepZoomGeometry
 from slides.models import Slide
 from slides.tile_tokens import make_token
@@ -57,7 +58,7 @@ def tile_url(public_id, level: int, col: int, row: int) -> str:
 
 
 def test_import_build_and_serve_from_two_web_nodes_that_share_no_folder(
-    celery_worker_env, educator, slide_files, settings, tmp_path
+    celery_worker_env, slide_files, settings, tmp_path
 ):
     s3 = S3Server(tmp_path / "moto.log")
     bucket = make_bucket(s3, settings)
@@ -67,14 +68,10 @@ def test_import_build_and_serve_from_two_web_nodes_that_share_no_folder(
     nodes: list[WebNode] = []
     try:
         worker.start()
-        slide = services.create_slide(
-            uploaded_by=educator,
-            original=slide_files["svs"],
-            original_name="upload.svs",
-            title="Built elsewhere",
-            move=False,
-        )
-        pipeline.start(slide.id)
+        out = io.StringIO()
+        call_command("import_slides", str(slide_files["svs"]), "--title", "Elsewhere", stdout=out)
+        slide = Slide.objects.get(uuid=out.getvalue().split("\t")[0])
+        assert slide_files["svs"].exists()  # an import copies; the admin's file stays
         wait_for(
             lambda: (
                 Slide.objects.get(pk=slide.id).status
