@@ -118,6 +118,9 @@ def inspect(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
             source_format = "raw-jpeg" if source.raw else "rendered"
         finally:
             source.close()
+    except object_storage.ObjectStorageUnavailable:
+        services.uncount_attempt(slide)  # an outage, not a crash: the task is retried
+        raise
     except SlideRejected as error:
         services.fail_slide(slide=slide, reason=str(error))
         return
@@ -220,6 +223,9 @@ def _build(chunk_id: int, dispatch: Dispatch) -> None:
             # Stored before the band counts as done, so `verify` finds every tile of it.
             columns, _ = geometry.tile_grid(chunk.level)
             object_storage.upload_band(str(slide.uuid), folder, chunk.level, rows, columns)
+    except object_storage.ObjectStorageUnavailable:
+        services.uncount_attempt(chunk)
+        raise
     except (SlideRejected, TileReadError) as error:
         services.fail_slide(slide=slide, reason=f"The slide's pixels could not be read: {error}.")
         return

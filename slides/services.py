@@ -116,6 +116,13 @@ def note_inspection_attempt(slide: Slide) -> int:
     return slide.inspect_attempts
 
 
+def uncount_attempt(row: Slide | PyramidChunk) -> None:
+    """Take back the count of an attempt that ended in a passing outage (the bucket could not
+    be reached): only attempts that crash or run out of time should give a slide up."""
+    field = "inspect_attempts" if isinstance(row, Slide) else "attempts"
+    type(row).objects.filter(pk=row.pk, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+
+
 def note_chunk_attempt(chunk: PyramidChunk) -> int:
     PyramidChunk.objects.filter(pk=chunk.pk).update(attempts=F("attempts") + 1)
     chunk.refresh_from_db(fields=["attempts"])

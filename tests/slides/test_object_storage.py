@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from slides import pipeline, services, storage
+from slides import object_storage, pipeline, services, storage
 from slides.deepzoom import DeepZoomGeometry
-from slides.models import Slide, SlideAlias
+from slides.models import PyramidChunk, Slide, SlideAlias
 from slides.tile_tokens import make_token
 from slides.tiles import get_tile
 
@@ -205,3 +205,28 @@ def test_a_worker_starting_deletes_the_originals_it_fetched_for_finished_slides(
 
     assert not finished.exists()
     assert (storage.incoming_dir(waiting.uuid) / "slide.svs").exists()
+
+
+def test_a_bucket_outage_during_a_build_is_retried_not_counted_as_a_crash(
+    bucket, educator, slide_files, monkeypatch, settings
+):
+    slide = create(educator, slide_files, "svs")
+    pending: deque[pipeline.Step] = deque()
+    pipeline.start(slide.id, dispatch=pending.append)
+    pipeline.run(pending.popleft(), dispatch=pending.append)  # inspect
+    band = pending.popleft()
+
+    def unreachable(*args, **kwargs):
+        raise object_storage.ObjectStorageUnavailable("connection refused")
+
+    monkeypatch.setattr(object_storage, "upload_band", unreachable)
+    for _ in range(settings.SLIDES["MAX_TASK_ATTEMPTS"] + 1):  # more than a crash may take
+        with pytest.raises(object_storage.ObjectStorageUnavailable):
+            pipeline.run(band, dispatch=pending.append)
+    assert PyramidChunk.objects.get(pk=band.target_id).attempts == 0
+    monkeypatch.undo()
+
+    pipeline.run(band, dispatch=pending.append)
+    slide.refresh_from_db()
+    assert slide.status == Slide.Status.PROCESSING
+    assert PyramidChunk.objects.get(pk=band.target_id).done
