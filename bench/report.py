@@ -263,7 +263,7 @@ def search_section(result: dict | None) -> list[str]:
         "",
         "Generated rows in the benchmark's database (rolled back afterwards), searched through "
         "the real views in-process (`bench/search.py`): the slide library page (ranked full "
-        "text and trigram matching, first page of 24, facets) and the search page (12 slides, "
+        "text with typo correction, first page of 24, facets) and the search page (12 slides, "
         f"their count, up to 50 cases). Median and p95 of {result['runs']} runs after a "
         f"warm-up, on {result['database']}. Target: under {SEARCH_TARGET_MS:.0f} ms with a bounded "
         f"number of queries: **{'met' if worst < SEARCH_TARGET_MS else 'NOT met'}** (worst p95 "
@@ -597,6 +597,8 @@ def render(results: dict) -> str:
     folder = "bench" if not (config["quick"] or results.get("error")) else "bench/out"
     out += examday_section(results.get("examday"), folder=folder)
     out += nginx_section(results)
+    for lines in results.get("sections", {}).values():  # steps that render their own, e.g. (h)
+        out += lines
     ratios, rows = targets(results)
     out += ["## Ratios", ""] + [f"- {line}" for line in ratios] + [""]
     out += [

@@ -12,8 +12,10 @@ the same tile files; (e) one quiz question's answer map (heatmap and misconcepti
 from 1,000 submitted answers (`bench/answer_maps.py`); (f) exam day: 100, 200 and 400 trainees
 sitting one exam through locust (`bench/examday.py`, `bench/locustfile.py`), about 8 minutes
 in all; (g) tiles in the nginx deployment: nginx static against the shipped
-nginx configuration (deploy/nginx) and gunicorn alone (`bench/nginx_deployment.py`); (i) search
-over 10,000 slides and 2,000 cases (`bench/search.py`, alone: `python -m bench.search`). Set
+nginx configuration (deploy/nginx) and gunicorn alone (`bench/nginx_deployment.py`); (h) warm
+tiles with object storage (moto, a web node's tile cache) beside the local disk
+(`bench/object_storage.py`); (i) search over 10,000 slides and 2,000 cases (`bench/search.py`,
+alone: `python -m bench.search`). Set
 BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB to keep a second checkout's runs
 apart (defaults: database "bench", Redis 10 and 11). Prints a table and writes
 bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the
@@ -42,6 +44,7 @@ from . import (
     loadgen,
     microbench,
     nginx_deployment,
+    object_storage,
     procs,
     report,
     servers,
@@ -294,9 +297,9 @@ def preflight() -> None:
         raise RuntimeError(f"tile URLs resolve to {match.func!r}, not the tile view")
 
 
-def check_tools() -> None:
+def check_tools(tools: tuple[str, ...] = TOOLS) -> None:
     missing = [
-        tool for tool in TOOLS if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()
+        tool for tool in tools if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()
     ]
     if missing:
         raise SystemExit(
@@ -360,6 +363,8 @@ def run(config: Config) -> dict:
             bench.measure_warm(nginx.port, "static", "nginx", warm_urls)
         log("(f) the nginx deployment: static, the shipped configuration, gunicorn alone")
         nginx_deployment.measure(bench, built, warm_urls, check_tile)
+        log("(h) warm tiles with object storage (moto) beside the local disk")
+        object_storage.measure(bench, built, warm_urls, check_tile)
         log("per-request CPU, in-process microbenchmark")
         cold = urls.cold_slide(slide)
         try:

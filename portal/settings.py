@@ -205,7 +205,21 @@ SLIDES = {
     # Longest life of a tile URL's HMAC token (at most 3600; slides/tile_tokens.py refuses more
     # at start): how long tile access can outlive a removed enrolment. Viewers renew it.
     "TILE_TOKEN_SECONDS": int(os.environ.get("SLIDES_TILE_TOKEN_SECONDS", "3600")),
+    # An S3-compatible bucket for pyramids and waiting originals (slides/object_storage.py);
+    # None (no bucket named) keeps everything on PORTAL_DATA_DIR as before.
+    "OBJECT_STORAGE": None,
 }
+if os.environ.get("PORTAL_OBJECT_STORAGE_BUCKET"):
+    SLIDES["OBJECT_STORAGE"] = {
+        "BUCKET": os.environ["PORTAL_OBJECT_STORAGE_BUCKET"],
+        # Empty for AWS itself; e.g. https://minio.example.org:9000 for another server.
+        "ENDPOINT_URL": os.environ.get("PORTAL_OBJECT_STORAGE_ENDPOINT_URL") or None,
+        "REGION": os.environ.get("PORTAL_OBJECT_STORAGE_REGION", "us-east-1"),
+        # Unset: boto3's own chain (AWS_ACCESS_KEY_ID..., an instance role).
+        "ACCESS_KEY_ID": os.environ.get("PORTAL_OBJECT_STORAGE_ACCESS_KEY_ID") or None,
+        "SECRET_ACCESS_KEY": os.environ.get("PORTAL_OBJECT_STORAGE_SECRET_ACCESS_KEY") or None,
+        "ADDRESSING_STYLE": os.environ.get("PORTAL_OBJECT_STORAGE_ADDRESSING_STYLE", "path"),
+    }
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

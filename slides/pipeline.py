@@ -12,10 +12,13 @@ never queue anything.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import openslide
 from celery import current_app
@@ -23,7 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 
-from . import pyramid, services, storage
+from . import object_storage, pyramid, services, storage
 from .deepzoom import DeepZoomGeometry
 from .deidentify import allowed_metadata
 from .models import PyramidChunk, Slide
@@ -106,20 +109,18 @@ def inspect(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
         services.fail_slide(slide=slide, reason=CRASHED_REASON.format(attempts=attempts - 1))
         return
     try:
-        config = settings.SLIDES
-        path = prepare_source(
-            storage.original_path(slide.source_path),
-            max_members=config["MAX_ZIP_MEMBERS"],
-            max_bytes=config["MAX_ZIP_BYTES"],
-        )
+        path = _prepared(_local_original(slide.source_path))
         source = SlideSource.open(path, Limits.from_settings())
         try:
             source.sample_pixels()
             metadata = allowed_metadata(source.properties, source.dimensions)
-            tile_size = source.raw.tile_size if source.raw else config["TILE_SIZE"]
+            tile_size = source.raw.tile_size if source.raw else settings.SLIDES["TILE_SIZE"]
             source_format = "raw-jpeg" if source.raw else "rendered"
         finally:
             source.close()
+    except object_storage.ObjectStorageUnavailable:
+        services.uncount_attempt(slide)  # an outage, not a crash: the task is retried
+        raise
     except SlideRejected as error:
         services.fail_slide(slide=slide, reason=str(error))
         return
@@ -141,6 +142,49 @@ def inspect(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
 
 def geometry_of(slide: Slide) -> DeepZoomGeometry:
     return DeepZoomGeometry(slide.width, slide.height, slide.tile_size)
+
+
+def _prepared(original: Path) -> Path:
+    config = settings.SLIDES
+    return prepare_source(
+        original, max_members=config["MAX_ZIP_MEMBERS"], max_bytes=config["MAX_ZIP_BYTES"]
+    )
+
+
+def _local_original(source_path: str) -> Path:
+    """The original on this machine: with object storage, fetched from the bucket first."""
+    if object_storage.enabled():
+        return object_storage.fetch_original(source_path)
+    return storage.original_path(source_path)
+
+
+def _openable_original(source_path: str) -> Path:
+    """What OpenSlide opens to build the top level. With object storage this worker may not be
+    the one that inspected the slide: it fetches the original and unpacks a zip itself, once
+    (a lock keeps this machine's other build tasks from unpacking it at the same time)."""
+    original = storage.original_path(source_path)
+    if object_storage.enabled():
+        original.parent.mkdir(parents=True, exist_ok=True)
+        with open(original.parent / ".fetching.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not original.exists():
+                _prepared(object_storage.fetch_original(source_path))
+    return openable(original)
+
+
+def _fetch_children(slide: Slide, geometry: DeepZoomGeometry, chunk: PyramidChunk) -> None:
+    """With object storage, the tiles of the level above that this band is made from may have
+    been built on other machines: fetch those this worker lacks. The build is past the top
+    level, so a copy of the original this worker fetched is no longer needed: it goes now (an
+    original may show identifiers; the bucket's copy goes after `verify`)."""
+    if not object_storage.enabled() or chunk.level == geometry.max_level:
+        return
+    storage.remove_tree(storage.incoming_dir(slide.uuid))
+    columns, rows = geometry.tile_grid(chunk.level + 1)
+    child_rows = (2 * chunk.row_start, min(2 * chunk.row_end, rows))
+    object_storage.fetch_band(
+        str(slide.uuid), storage.pyramid_dir(slide.uuid), chunk.level + 1, child_rows, columns
+    )
 
 
 def build(chunk_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
@@ -168,15 +212,20 @@ def _build(chunk_id: int, dispatch: Dispatch) -> None:
     try:
         source = None
         if chunk.level == geometry.max_level:
-            source = open_shared(openable(storage.original_path(slide.source_path)))
+            source = open_shared(_openable_original(slide.source_path))
+        _fetch_children(slide, geometry, chunk)
+        folder = storage.pyramid_dir(slide.uuid)
+        rows = (chunk.row_start, chunk.row_end)
         pyramid.build_band(
-            source,
-            geometry,
-            storage.pyramid_dir(slide.uuid),
-            chunk.level,
-            (chunk.row_start, chunk.row_end),
-            settings.SLIDES["JPEG_QUALITY"],
+            source, geometry, folder, chunk.level, rows, settings.SLIDES["JPEG_QUALITY"]
         )
+        if object_storage.enabled():
+            # Stored before the band counts as done, so `verify` finds every tile of it.
+            columns, _ = geometry.tile_grid(chunk.level)
+            object_storage.upload_band(str(slide.uuid), folder, chunk.level, rows, columns)
+    except object_storage.ObjectStorageUnavailable:
+        services.uncount_attempt(chunk)
+        raise
     except (SlideRejected, TileReadError) as error:
         services.fail_slide(slide=slide, reason=f"The slide's pixels could not be read: {error}.")
         return
@@ -191,7 +240,8 @@ def _build(chunk_id: int, dispatch: Dispatch) -> None:
 
 
 def verify(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
-    """Every tile of every level is on disk and nothing half-written is left; then finish.
+    """Every tile of every level is on disk (or in the bucket) and nothing half-written is left
+    here; then finish.
 
     Nothing follows it: `dispatch` is taken so that every step is called alike."""
     slide = Slide.objects.filter(pk=slide_id).first()
@@ -199,7 +249,11 @@ def verify(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
         return
     folder = storage.pyramid_dir(slide.uuid)
     storage.remove_temporary_files(folder)
-    missing = pyramid.missing_tiles(geometry_of(slide), folder)
+    if object_storage.enabled():
+        stored = object_storage.stored_tiles(str(slide.uuid))
+        missing = pyramid.missing_from(geometry_of(slide), stored)
+    else:
+        missing = pyramid.missing_tiles(geometry_of(slide), folder)
     if missing:
         level, col, row = missing[0]
         services.fail_slide(
@@ -210,6 +264,9 @@ def verify(slide_id: int, *, dispatch: Dispatch = queue_with_celery) -> None:
         return
     forget_open_sources()
     services.finish_build(slide=slide)
+    if object_storage.enabled():
+        # The bucket has the pyramid now; this worker's copy was scratch.
+        storage.remove_tree(folder)
 
 
 STEPS: dict[str, Callable[..., None]] = {"inspect": inspect, "build": build, "verify": verify}
@@ -236,4 +293,24 @@ def resume_unfinished(*, dispatch: Dispatch = queue_with_celery) -> int:
     unfinished = Slide.objects.filter(
         status__in=[Slide.Status.UPLOADED, Slide.Status.PROCESSING]
     ).values_list("id", flat=True)
+    if object_storage.enabled():
+        _forget_fetched_originals()
     return sum(start(slide_id, dispatch=dispatch) for slide_id in unfinished)
+
+
+def _forget_fetched_originals() -> None:
+    """Delete this machine's copies of originals whose slides no longer wait for a build (a
+    worker that fetched one for the top level and never ran a later step of that slide).
+    Folders younger than an hour are left: an upload being stored right now has no row yet."""
+    folder = Path(settings.SLIDES["INCOMING_DIR"])
+    old = time.time() - 3600
+    local = (
+        {path.name for path in folder.iterdir() if path.stat().st_mtime < old}
+        if folder.exists()
+        else set()
+    )
+    waiting = Slide.objects.filter(
+        status__in=[Slide.Status.UPLOADED, Slide.Status.PROCESSING]
+    ).values_list("uuid", flat=True)
+    for name in local - {str(uuid) for uuid in waiting}:
+        storage.remove_tree(folder / name)

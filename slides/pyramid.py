@@ -116,12 +116,23 @@ def build_band(
 
 def missing_tiles(geometry: DeepZoomGeometry, pyramid: Path) -> list[tuple[int, int, int]]:
     """Every (level, col, row) whose tile file is absent."""
+    present = {
+        level: {p.name for p in (pyramid / str(level)).glob(f"*{storage.TILE_SUFFIX}")}
+        for level in range(geometry.level_count)
+    }
+    return missing_from(geometry, present)
+
+
+def missing_from(
+    geometry: DeepZoomGeometry, present: dict[int, set[str]]
+) -> list[tuple[int, int, int]]:
+    """Every (level, col, row) whose `<col>_<row>.jpeg` is not among `present[level]`."""
     missing = []
     for level in range(geometry.level_count):
         columns, rows = geometry.tile_grid(level)
-        present = {p.name for p in (pyramid / str(level)).glob(f"*{storage.TILE_SUFFIX}")}
+        names = present.get(level, set())
         for row in range(rows):
             for col in range(columns):
-                if f"{col}_{row}{storage.TILE_SUFFIX}" not in present:
+                if f"{col}_{row}{storage.TILE_SUFFIX}" not in names:
                     missing.append((level, col, row))
     return missing

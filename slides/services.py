@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import search, storage
+from . import object_storage, search, storage
 from .deepzoom import DeepZoomGeometry
 from .deidentify import SlideMetadata
 from .models import PyramidChunk, Slide, Tag
@@ -56,6 +56,11 @@ def create_slide(
     else:
         shutil.copyfile(original, target)
     slide.source_path = str(target.relative_to(settings.SLIDES["INCOMING_DIR"]))
+    if object_storage.enabled():
+        # The bucket holds it while it waits; a worker on any machine fetches it from there
+        # (`pipeline._local_original`), and no web node keeps a copy of an original.
+        object_storage.upload_original(target, slide.source_path)
+        storage.remove_tree(target_dir)
     slide.save()
     if tags:
         slide.tags.set(_tags_named(tags))
@@ -91,7 +96,19 @@ def _discard_original(slide: Slide) -> None:
         slide.quarantine_until = timezone.now() + timedelta(days=days)
     else:
         storage.remove_tree(original_dir)
+    if object_storage.enabled():
+        uuid = str(slide.uuid)
+        transaction.on_commit(
+            lambda: object_storage.discard_original(uuid, quarantine=days > 0), robust=True
+        )
     slide.source_path = ""
+
+
+def _remove_pyramid(slide_uuid) -> None:
+    """This machine's pyramid folder (with object storage: its cache) and the bucket's copy."""
+    storage.remove_tree(storage.pyramid_dir(slide_uuid))
+    if object_storage.enabled():
+        object_storage.remove_slide(str(slide_uuid), original=False)
 
 
 def note_inspection_attempt(slide: Slide) -> int:
@@ -99,6 +116,13 @@ def note_inspection_attempt(slide: Slide) -> int:
     Slide.objects.filter(pk=slide.pk).update(inspect_attempts=F("inspect_attempts") + 1)
     slide.refresh_from_db(fields=["inspect_attempts"])
     return slide.inspect_attempts
+
+
+def uncount_attempt(row: Slide | PyramidChunk) -> None:
+    """Take back the count of an attempt that ended in a passing outage (the bucket could not
+    be reached): only attempts that crash or run out of time should give a slide up."""
+    field = "inspect_attempts" if isinstance(row, Slide) else "attempts"
+    type(row).objects.filter(pk=row.pk, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
 
 
 def note_chunk_attempt(chunk: PyramidChunk) -> int:
@@ -128,7 +152,7 @@ def fail_slide(*, slide: Slide, reason: str) -> None:
         ]
     )
     locked.chunks.all().delete()
-    transaction.on_commit(lambda: storage.remove_tree(storage.pyramid_dir(slide.uuid)))
+    transaction.on_commit(lambda: _remove_pyramid(slide.uuid), robust=True)
     logger.info("slide %s failed: %s", slide.uuid, reason)
     slide.refresh_from_db()
 
@@ -222,7 +246,7 @@ def _review(*, slide: Slide, reviewer, status: str, note: str) -> Slide:
             update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"]
         )
     if status == Slide.Status.REJECTED:
-        transaction.on_commit(lambda: storage.remove_tree(storage.pyramid_dir(locked.uuid)))
+        transaction.on_commit(lambda: _remove_pyramid(locked.uuid), robust=True)
     slide.refresh_from_db()
     return slide
 
@@ -247,5 +271,7 @@ def delete_slide(*, slide: Slide) -> None:
     def remove_files():
         for folder in (storage.pyramid_dir(uuid), storage.incoming_dir(uuid)):
             storage.remove_tree(folder)
+        if object_storage.enabled():
+            object_storage.remove_slide(str(uuid))
 
-    transaction.on_commit(remove_files)
+    transaction.on_commit(remove_files, robust=True)

@@ -2,7 +2,9 @@
 
 Paths are derived from a slide's public UUID only, so the tile server can find a tile without a
 database query. Pyramids may sit on a disk shared by every web and worker machine; originals must
-be on a local-path filesystem because OpenSlide opens them by path.
+be on a local-path filesystem because OpenSlide opens them by path. With object storage
+(`object_storage.py`) these folders are each machine's own: a worker's scratch, a web node's
+cache of tiles, in the same layout.
 """
 
 from __future__ import annotations
@@ -41,12 +43,17 @@ def tile_path(pyramid: Path, level: int, col: int, row: int) -> Path:
     return pyramid / str(level) / f"{col}_{row}{TILE_SUFFIX}"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the whole file or none of it: write beside, then rename over."""
+def write_atomically(path: Path, data: bytes, *, modified: float | None = None) -> None:
+    """Readers see the whole file or none of it: write beside, then rename over.
+
+    `modified` sets the file's modification time (a tile cached from object storage takes the
+    object's, so every web node derives the same ETag)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     with open(temp, "wb") as handle:
         handle.write(data)
+    if modified is not None:
+        os.utime(temp, (modified, modified))
     os.replace(temp, path)
 
 

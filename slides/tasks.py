@@ -12,8 +12,16 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from . import pipeline
+from .object_storage import ObjectStorageUnavailable
 
-TASK_OPTIONS = {"acks_late": True, "ignore_result": True}
+TASK_OPTIONS = {
+    "acks_late": True,
+    "ignore_result": True,
+    # A bucket that cannot be reached is a passing outage: try again later, a few times.
+    "autoretry_for": (ObjectStorageUnavailable,),
+    "retry_backoff": 5,
+    "max_retries": 5,
+}
 
 
 @shared_task(**TASK_OPTIONS)

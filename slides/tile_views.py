@@ -7,6 +7,7 @@ Unknown slides, bad tokens and out-of-range tiles all answer 404; IIIF syntax er
 
 from __future__ import annotations
 
+import functools
 import io
 
 from django.http import (
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_safe
 from PIL import Image, ImageOps
 
 from . import iiif, regions
+from .object_storage import ObjectStorageUnavailable
 from .tile_tokens import token_is_valid
 from .tiles import Tile, get_tile, tile_info
 
@@ -67,7 +69,24 @@ def dzi(request, token, slide_uuid):
     return response
 
 
+def storage_outage_is_503(view):
+    """A bucket that cannot be reached is a passing outage (503, retry), not a missing tile
+    (404) nor a bug (500)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ObjectStorageUnavailable:
+            response = HttpResponse("Slide storage is unavailable.", status=503)
+            response["Retry-After"] = "5"
+            return response
+
+    return wrapped
+
+
 @require_safe  # HEAD too, as the fast lane answers it
+@storage_outage_is_503
 def deepzoom_tile(request, token, slide_uuid, level, col, row):
     subject = _authorised(token, slide_uuid)
     tile = get_tile(subject, level, col, row)
@@ -119,6 +138,7 @@ def _render(subject: str, info, request_: iiif.ImageRequest) -> bytes:
 
 
 @require_GET
+@storage_outage_is_503
 def iiif_image(request, token, slide_uuid, region, size, rotation, quality, fmt):
     subject = _authorised(token, slide_uuid)
     info = tile_info(subject)

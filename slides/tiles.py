@@ -1,6 +1,8 @@
 """One path for every tile: `get_tile(slide, level, col, row)`.
 
-A built tile is read from the pyramid with no database query (its path follows from the UUID).
+A built tile is read from the pyramid with no database query (its path follows from the UUID);
+with object storage, from this node's cache of the bucket, which a miss fills
+(`cache_stored_tile`, after the slide is known to be viewable).
 A tile not built yet is rendered from the original, so a slide can be viewed while its pyramid is
 still being made. What the tile server needs to know about a slide (`TileInfo`) is cached, so a
 cache miss costs one query per slide, never one per tile.
@@ -17,7 +19,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.cache import cache
 
-from . import alias_links, pyramid, storage
+from . import alias_links, object_storage, pyramid, storage
 from .deepzoom import DeepZoomGeometry
 from .models import Slide, SlideAlias
 from .slide_source import SlideSource, TileReadError, open_shared
@@ -111,7 +113,8 @@ def _etag(public_id: str, stat: os.stat_result) -> str:
 def read_built_tile(
     slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
 ) -> Tile | None:
-    """A built tile straight from the disk, with no database query; None when not built.
+    """A built tile from PYRAMID_DIR (with object storage: this node's cache), with no database
+    query; None when not built.
 
     `slide_uuid` may also be an exam's alias that already has its link (`alias_links`): its
     tiles are read through the link, so the fast lane serves exam tiles as it serves others."""
@@ -134,6 +137,22 @@ def _read_tile_file(folder, level: int, col: int, row: int, etag_id: str) -> Til
         return None
 
 
+def cache_stored_tile(
+    slide_uuid: str, level: int, col: int, row: int, public_id: str | None = None
+) -> Tile | None:
+    """With object storage, a built tile fetched from the bucket into this node's cache (the
+    layout of PYRAMID_DIR, so the fast lane and nginx find it next time); None when the bucket
+    has no such tile or there is no bucket. Raises `ObjectStorageUnavailable`."""
+    if not object_storage.enabled():
+        return None
+    stored = object_storage.fetch_tile(slide_uuid, level, col, row)
+    if stored is None:
+        return None
+    path = storage.tile_path(storage.pyramid_dir(slide_uuid), level, col, row)
+    storage.write_atomically(path, stored.data, modified=stored.modified)
+    return read_built_tile(slide_uuid, level, col, row, public_id)
+
+
 def _source_for(info: TileInfo) -> SlideSource | None:
     if not info.source_path:
         return None
@@ -154,14 +173,21 @@ def get_tile(public_id: str, level: int, col: int, row: int) -> Tile | None:
     if info is None or not info.geometry.has_tile(level, col, row):
         return None
     slide_uuid = info.uuid
+    tile = None
     if slide_uuid != public_id:
         tile = read_built_tile(slide_uuid, level, col, row, public_id)
-        if tile is not None:
+    if tile is None:
+        # Only a viewable slide's own uuid reaches the bucket (never an alias, never a guess).
+        tile = cache_stored_tile(slide_uuid, level, col, row, public_id)
+    if tile is not None:
+        if slide_uuid != public_id:
             # From now on nginx finds this alias's built tiles itself.
             alias_links.link_alias(public_id, slide_uuid)
-            return tile
+        return tile
     source = _source_for(info)
     if source is None:
+        if object_storage.enabled():
+            return None  # not stored yet, and the original is on a worker, not here
         # The original went away between our look at the disk and now: the tile exists now.
         forget_tile_info(public_id)
         return read_built_tile(slide_uuid, level, col, row, public_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import access, pipeline, search, services, thumbnails
 from .forms import LibraryFilterForm, ReviewForm, SlideUploadForm
 from .models import Slide
+from .tile_views import storage_outage_is_503
 from .viewer import viewer_context
 
 
@@ -145,6 +146,7 @@ def review(request, slide_uuid):
 
 @login_required
 @require_GET
+@storage_outage_is_503
 def thumbnail(request, slide_uuid):
     slide = access.get_library_slide(request.user, slide_uuid)
     data = thumbnails.thumbnail_jpeg(slide) if slide.is_viewable else None

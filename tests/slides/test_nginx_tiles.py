@@ -6,10 +6,8 @@ to Django."""
 from __future__ import annotations
 
 import getpass
-import http.client
 import os
 import shutil
-import socket
 import subprocess
 import time
 from urllib.parse import urlsplit
@@ -19,16 +17,13 @@ import pytest
 from slides import nginx_config, pipeline, services, storage
 from slides.models import SlideAlias
 from slides.tile_tokens import make_token
+from tests.conftest import wait_for
+
+from .local_servers import free_port, http_get, wait_until_listening
 
 pytestmark = pytest.mark.slow
 
 SLIDE = "11111111-2222-4333-8444-555555555555"  # no such slide
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Nginx:
@@ -37,13 +32,7 @@ class Nginx:
         self.prefix = prefix
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
+        return http_get(self.port, path)
 
 
 @pytest.fixture
@@ -64,17 +53,8 @@ def nginx(live_server, tmp_path):
     subprocess.run([*command, "-t"], check=True, capture_output=True, timeout=30)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        server = Nginx(port, prefix)
-        deadline = time.monotonic() + 20
-        while True:
-            assert process.poll() is None, (prefix / "error.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.1)
-        yield server
+        wait_until_listening(process, port, (prefix / "error.log").read_text, seconds=20)
+        yield Nginx(port, prefix)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -187,3 +167,27 @@ def test_an_exam_alias_is_served_by_django_first_then_by_nginx(nginx, slide):
     # The alias's token opens only the alias, and the slide's token not the alias.
     token = make_token(str(slide.uuid))
     assert nginx.get(tile_url(alias, 11, 0, 1, token))[0] in (403, 404)
+
+
+def test_with_object_storage_nginx_serves_the_tiles_its_web_node_has_cached(
+    nginx, bucket, slide_files, make_processed_slide
+):
+    slide = make_processed_slide("svs", files=slide_files)  # built into the bucket
+    cached = storage.tile_path(storage.pyramid_dir(slide.uuid), 11, 1, 1)
+    assert not cached.exists()  # the worker's scratch is gone: only the bucket has it
+    expected = bucket.read(f"pyramids/{slide.uuid}/11/1_1.jpeg")
+
+    status, headers, body = nginx.get(tile_url(slide.uuid, 11, 1, 1))
+    assert status == 200 and body == expected
+    assert not served_by_nginx(headers)  # gunicorn fetched it into its cache...
+
+    assert cached.read_bytes() == expected
+
+    # ... where nginx finds it once its memory of "no such file" lapses (open_file_cache_valid,
+    # 10 s; gunicorn answers from the same cache until then).
+    def from_nginx():
+        answer = nginx.get(tile_url(slide.uuid, 11, 1, 1))
+        return answer if served_by_nginx(answer[1]) else None
+
+    status, _, body = wait_for(from_nginx, timeout=20, interval=1, message="nginx to serve it")
+    assert status == 200 and body == expected
