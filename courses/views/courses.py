@@ -102,7 +102,9 @@ def course_edit(request, course_uuid):
         "status": course.status,
         "cover_slide": course.cover_slide.uuid if course.cover_slide else None,
     }
-    form = CourseSettingsForm(request.POST or None, initial=initial)
+    form = CourseSettingsForm(
+        request.POST or None, initial=initial, current_cover=course.cover_slide
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_course(course=course, **form.cleaned_data)
