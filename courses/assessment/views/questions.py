@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from slides.viewer import viewer_context
 
-from ... import access
+from ... import access, confirmation
 from ... import services as course_services
 from ...forms import MoveForm, OrderForm
 from ...models import CaseSlide, Question, Quiz, QuizQuestion
@@ -214,6 +215,14 @@ def _placement(request, quiz_uuid, question_uuid) -> QuizQuestion:
 def question_delete(request, quiz_uuid, question_uuid):
     """Take a question out of the quiz (archived if the quiz's attempts had it)."""
     placement = _placement(request, quiz_uuid, question_uuid)
+    back = reverse("courses:quiz-edit", args=[placement.quiz.uuid])
+    if asking := confirmation.unless_confirmed(
+        request,
+        "Remove this question from the quiz? It stays in the course’s question bank.",
+        "Yes, remove it",
+        back,
+    ):
+        return asking
     if quiz_authoring.remove_question(
         quiz=placement.quiz, question=placement.question, now=timezone.now()
     ):
