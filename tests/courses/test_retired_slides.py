@@ -28,7 +28,7 @@ def test_the_case_slide_picker_leaves_a_retired_slide_out(
     assert _option(ready_slides[0]) in page
     assert _option(retired) not in page
     # ...while the case still shows it.
-    assert case.case_slides.filter(slide=retired).exists()
+    assert str(case.case_slides.get(slide=retired).uuid).encode() in page
     assert not CaseSlideForm({"slide": str(retired.uuid), "stain": "H&E"}).is_valid()
     assert CaseSlideForm({"slide": str(ready_slides[0].uuid), "stain": "H&E"}).is_valid()
 
@@ -72,3 +72,33 @@ def test_a_course_keeps_its_retired_cover(client, educator, course, ready_slides
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.cover_slide == ready_slides[0]
+
+
+def test_the_authoring_api_refuses_a_retired_slide_for_a_new_question_only(
+    client, educator, quiz_factory
+):
+    from courses.models import Question
+
+    from .conftest import RULER
+
+    quiz = quiz_factory()
+    outline = quiz.questions.get(type="outline")
+    curation.retire_slide(slide=outline.case_slide.slide, now=timezone.now())
+    client.force_login(educator)
+    body = {
+        "type": "measure",
+        "prompt": "Measure it",
+        "points": 2,
+        "case_slide": str(outline.case_slide.uuid),
+        "reference": {"geometry": RULER, "tolerance": 5},
+    }
+    url = reverse("api-question-list", args=[quiz.uuid])
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and b"retired" in response.content
+    assert not Question.objects.filter(prompt="Measure it").exists()
+    edit = client.patch(
+        reverse("api-question-detail", args=[outline.uuid]),
+        {"prompt": "Outline it again", "case_slide": str(outline.case_slide.uuid)},
+        content_type="application/json",
+    )
+    assert edit.status_code == 200, edit.content

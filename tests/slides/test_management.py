@@ -207,12 +207,22 @@ def _quiz_showing(course, case_slide, *, title):
 
 class TestLiveStatus:
     def test_the_fragment_polls_while_building_and_stops_when_final(
-        self, client, educator, failed_slide
+        self, client, educator, failed_slide, django_assert_max_num_queries
     ):
         client.force_login(educator)
         url = reverse("slides:status", args=[failed_slide.uuid])
-        final = client.get(url)
+        with django_assert_max_num_queries(4):
+            final = client.get(url)
         assert b"Failed" in final.content and b"hx-trigger" not in final.content
         Slide.objects.filter(pk=failed_slide.pk).update(status="processing")
         building = client.get(url)
         assert b"Processing" in building.content and b'hx-trigger="every 2s"' in building.content
+
+    def test_the_slide_page_badge_polls_while_the_slide_is_built(
+        self, client, educator, failed_slide
+    ):
+        Slide.objects.filter(pk=failed_slide.pk).update(status="uploaded")
+        client.force_login(educator)
+        page = client.get(reverse("slides:detail", args=[failed_slide.uuid])).content.decode()
+        status_url = reverse("slides:status", args=[failed_slide.uuid])
+        assert f'hx-get="{status_url}" hx-trigger="every 2s"' in page
