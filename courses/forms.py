@@ -18,6 +18,12 @@ class CourseSettingsForm(CourseForm):
         queryset=Slide.objects.usable_in_courses(), required=False, to_field_name="uuid"
     )
 
+    def __init__(self, *args, current_cover=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current_cover is not None:  # a retired cover stays where it is already used
+            offered = Slide.objects.usable_in_courses() | Slide.objects.filter(pk=current_cover.pk)
+            self.fields["cover_slide"].queryset = offered
+
 
 class TitleForm(forms.Form):
     title = forms.CharField(max_length=200)

@@ -31,3 +31,16 @@ def can_upload(user) -> bool:
 def can_review(user, slide: Slide) -> bool:
     """Any educator may pass the gate; the reviewer is recorded."""
     return user.is_authenticated and user.is_educator
+
+
+def can_manage(user, slide: Slide) -> bool:
+    """Edit, retire, tag and delete. The library is shared by the educators (as review is), so
+    any educator may; the 404 of `get_library_slide` already keeps everyone else out."""
+    return user.is_authenticated and user.is_educator
+
+
+def get_managed_slide(user, slide_uuid: UUID | str) -> Slide:
+    slide = get_library_slide(user, slide_uuid)
+    if not can_manage(user, slide):
+        raise Http404("No such slide.")
+    return slide

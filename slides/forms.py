@@ -33,11 +33,13 @@ class LibraryFilterForm(forms.Form):
     stain = forms.CharField(required=False)
     tag = forms.CharField(required=False)
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Slide.Status.choices])
+    retired = forms.BooleanField(required=False, label="Show retired")
 
     def filter(self, slides):
         if not self.is_valid():
-            return slides
+            return slides.in_library_view(show_retired=False)
         data = self.cleaned_data
+        slides = slides.in_library_view(show_retired=data["retired"])
         if data["organ"]:
             slides = slides.filter(organ__iexact=data["organ"])
         if data["stain"]:
@@ -58,3 +60,36 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("note", "").strip():
             self.add_error("note", "Say what you saw (e.g. a label or handwriting in the tissue).")
         return data
+
+
+class SlideEditForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    organ = forms.CharField(max_length=100, required=False)
+    stain = forms.CharField(max_length=100, required=False)
+    tags = forms.CharField(max_length=500, required=False, help_text="Comma separated.")
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the slide a title.")
+        return title
+
+    def clean_tags(self) -> list[str]:
+        tags = split_tags(self.cleaned_data["tags"])
+        too_long = [tag for tag in tags if len(tag) > 64]
+        if too_long:
+            raise forms.ValidationError(f"Tags are at most 64 characters: {too_long[0][:20]}…")
+        return tags
+
+
+class BulkTagForm(forms.Form):
+    slides = forms.ModelMultipleChoiceField(queryset=Slide.objects.none(), to_field_name="uuid")
+    tag = forms.CharField(max_length=64)
+    action = forms.ChoiceField(choices=[("add", "Add tag"), ("remove", "Remove tag")])
+
+    def __init__(self, *args, slides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slides"].queryset = slides

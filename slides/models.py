@@ -33,7 +33,12 @@ class SlideQuerySet(models.QuerySet):
         return self.none()
 
     def usable_in_courses(self) -> SlideQuerySet:
-        return self.filter(status=Slide.Status.READY)
+        """Slides that may be newly placed in a course, case or question: ready, not retired.
+        (Where a retired slide is already used it stays; only new placements are refused.)"""
+        return self.filter(status=Slide.Status.READY, retired_at__isnull=True)
+
+    def in_library_view(self, *, show_retired: bool) -> SlideQuerySet:
+        return self if show_retired else self.filter(retired_at__isnull=True)
 
 
 class Slide(models.Model):
@@ -49,6 +54,9 @@ class Slide(models.Model):
     title = models.CharField(max_length=200)
     organ = models.CharField(max_length=100, blank=True)
     stain = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True, max_length=5000)
+    # Retired: kept wherever it is already used, offered nowhere new (see usable_in_courses).
+    retired_at = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="slides")
     # Title, organ, stain, tags and description in one text, for search (`slides.search`).
     search_document = models.TextField(blank=True, default="", editable=False)
@@ -116,6 +124,10 @@ class Slide(models.Model):
     @property
     def is_building(self) -> bool:
         return self.status in (self.Status.UPLOADED, self.Status.PROCESSING)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def has_pyramid_geometry(self) -> bool:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import object_storage, search, storage
+from . import alias_links, object_storage, search, storage
 from .deepzoom import DeepZoomGeometry
 from .deidentify import SlideMetadata
 from .models import PyramidChunk, Slide, Tag
@@ -74,11 +74,18 @@ def _tags_named(names) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name[:64])[0] for name in cleaned]
 
 
-def update_slide_details(*, slide: Slide, title: str, organ: str, stain: str, tags) -> Slide:
+def update_slide_details(
+    *, slide: Slide, title: str, organ: str, stain: str, tags, description: str | None = None
+) -> Slide:
+    """Rename and re-describe a slide; `tags` replaces its tags (lower-cased, de-duplicated)."""
     with transaction.atomic():
         slide.title, slide.organ, slide.stain = title.strip(), organ.strip(), stain.strip()
+        fields = ["title", "organ", "stain", "updated_at"]
+        if description is not None:
+            slide.description = description.strip()
+            fields.append("description")
         slide.full_clean(exclude=["uploaded_by", "reviewed_by"])
-        slide.save(update_fields=["title", "organ", "stain", "updated_at"])
+        slide.save(update_fields=fields)
         slide.tags.set(_tags_named(tags))
         search.refresh_documents([slide.id])
     return slide
@@ -265,13 +272,25 @@ def reject_slide(*, slide: Slide, reviewer, note: str) -> Slide:
 
 @transaction.atomic
 def delete_slide(*, slide: Slide) -> None:
+    """Delete the row and, once committed, every file of it: pyramid, original, quarantined
+    original and the alias links nginx follows. Callers check that nothing uses the slide
+    (`curation.delete_unused_slide`)."""
     uuid = slide.uuid
+    aliases = [str(alias) for alias in slide.aliases.values_list("alias", flat=True)]
     slide.delete()
 
     def remove_files():
-        for folder in (storage.pyramid_dir(uuid), storage.incoming_dir(uuid)):
+        for folder in (
+            storage.pyramid_dir(uuid),
+            storage.incoming_dir(uuid),
+            storage.quarantine_dir(uuid),
+        ):
             storage.remove_tree(folder)
         if object_storage.enabled():
             object_storage.remove_slide(str(uuid))
+        for alias in aliases:
+            link = alias_links.linked_pyramid(alias)
+            if link is not None:
+                link.unlink(missing_ok=True)
 
     transaction.on_commit(remove_files, robust=True)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import tile_views, views
+from . import manage_views, tile_views, views
 
 
 class IIIFSegmentConverter:
@@ -32,6 +32,11 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<uuid:slide_uuid>/", views.detail, name="detail"),
     path("<uuid:slide_uuid>/progress/", views.progress, name="progress"),
+    path("<uuid:slide_uuid>/status/", manage_views.status, name="status"),
+    path("<uuid:slide_uuid>/edit/", manage_views.edit, name="edit"),
+    path("<uuid:slide_uuid>/retire/", manage_views.retire, name="retire"),
+    path("<uuid:slide_uuid>/delete/", manage_views.delete, name="delete"),
+    path("tags/", manage_views.bulk_tag, name="bulk-tag"),
     path("<uuid:slide_uuid>/view/", views.viewer, name="viewer"),
     path("<uuid:slide_uuid>/review/", views.review, name="review"),
     path("<uuid:slide_uuid>/thumbnail.jpeg", views.thumbnail, name="thumbnail"),

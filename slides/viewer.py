@@ -11,6 +11,7 @@ from django.urls import reverse
 from .deidentify import effective_objective_power
 from .models import Slide
 from .tile_tokens import make_token
+from .zoom import zoom_limit
 
 
 def viewer_context(slide: Slide, *, public_id=None, title: str | None = None) -> dict | None:
@@ -33,4 +34,8 @@ def viewer_context(slide: Slide, *, public_id=None, title: str | None = None) ->
         "mpp_y": slide.mpp_y or "",
         "objective_power": effective_objective_power(slide.objective_power, slide.mpp) or "",
         "title": slide.title if title is None else title,
+        # How far the viewer may zoom, from the slide's real resolution (zoom.py).
+        "max_pixel_ratio": zoom_limit(
+            width=slide.width, height=slide.height, mpp=slide.mpp
+        ).max_pixel_ratio,
     }

@@ -93,6 +93,7 @@ def detail(request, slide_uuid):
         "slide": slide,
         "viewer": viewer_context(slide),
         "can_review": access.can_review(request.user, slide),
+        "can_manage": access.can_manage(request.user, slide),
         "review_form": ReviewForm(),
         "metadata": _metadata_rows(slide),
     }

@@ -133,17 +133,22 @@ class OrderInput(serializers.Serializer):
     )
 
 
-def _service_args(data: dict, course) -> dict:
-    """The validated input as `add_question` / `edit_question` arguments."""
+def _service_args(data: dict, course, keep_id: int | None = None) -> dict:
+    """The validated input as `add_question` / `edit_question` arguments. A retired slide is
+    refused unless it is `keep_id`, the case slide the question already shows."""
     args = {key: data[key] for key in ("prompt", "points", "agreement_tolerance") if key in data}
     if "case_slide" in data:
         case_slide = None
         if data["case_slide"] is not None:
-            case_slide = CaseSlide.objects.filter(
-                case__module__course=course, uuid=data["case_slide"]
-            ).first()
+            case_slide = (
+                CaseSlide.objects.filter(case__module__course=course, uuid=data["case_slide"])
+                .select_related("slide")
+                .first()
+            )
             if case_slide is None:
                 raise ValidationError({"case_slide": ["No such case slide in this course."]})
+            if case_slide.slide.is_retired and case_slide.pk != keep_id:
+                raise ValidationError({"case_slide": ["This slide is retired."]})
         args["case_slide"] = case_slide
     if "start_view" in data:
         view = data["start_view"]
@@ -238,7 +243,7 @@ def question_detail(request, question_uuid):
         return Response(status=204)
     data = QuestionEditInput(data=request.data, partial=True)
     data.is_valid(raise_exception=True)
-    args = _service_args(data.validated_data, question.course)
+    args = _service_args(data.validated_data, question.course, question.case_slide_id)
     try:
         question = authoring.edit_question(question=question, **args)
     except DjangoValidationError as error:

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import access, services
+from .. import access, confirmation, services
 from ..assessment.selectors import exam_lock
 from ..forms import CaseForm, CaseSlideForm, MoveForm, OrderForm, StainForm, TitleForm
 from .courses import _error_messages
@@ -76,6 +77,11 @@ def module_move(request, module_uuid):
 def module_delete(request, module_uuid):
     module = access.get_module_for_manager(request.user, module_uuid)
     course = module.course
+    back = reverse("courses:detail", args=[course.uuid])
+    if asking := confirmation.unless_confirmed(
+        request, f"Delete the module “{module.title}” and all its cases?", "Delete module", back
+    ):
+        return asking
     if _deleted(request, module):
         messages.success(request, f"Module “{module.title}” deleted.")
     return _back_to_course(course)
@@ -171,6 +177,14 @@ def case_move(request, case_uuid):
 def case_delete(request, case_uuid):
     case = access.get_case_for_manager(request.user, case_uuid)
     course = case.module.course
+    back = reverse("courses:detail", args=[course.uuid])
+    if asking := confirmation.unless_confirmed(
+        request,
+        f"Delete the case “{case.title}” with its slides’ annotations and tours?",
+        "Delete case",
+        back,
+    ):
+        return asking
     if _deleted(request, case):
         messages.success(request, f"Case “{case.title}” deleted.")
     return _back_to_course(course)
@@ -220,6 +234,14 @@ def case_slide_move(request, case_slide_uuid):
 def case_slide_remove(request, case_slide_uuid):
     case_slide = access.get_case_slide_for_manager(request.user, case_slide_uuid)
     case = case_slide.case
+    back = reverse("courses:case-edit", args=[case.uuid])
+    if asking := confirmation.unless_confirmed(
+        request,
+        "Remove this slide from the case? Its annotations and tour are deleted.",
+        "Remove slide",
+        back,
+    ):
+        return asking
     if _deleted(request, case_slide):
         messages.success(request, "Slide removed from the case (it stays in the library).")
     return redirect("courses:case-edit", case.uuid)

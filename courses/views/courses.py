@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, services
+from .. import access, confirmation, services
 from ..forms import CourseForm, CourseSettingsForm, EnrolCsvForm, EnrolForm, JoinForm
 from ..models import Case, CaseProgress, Course, Enrolment, EnrolmentRole, Module
 
@@ -102,7 +103,9 @@ def course_edit(request, course_uuid):
         "status": course.status,
         "cover_slide": course.cover_slide.uuid if course.cover_slide else None,
     }
-    form = CourseSettingsForm(request.POST or None, initial=initial)
+    form = CourseSettingsForm(
+        request.POST or None, initial=initial, current_cover=course.cover_slide
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_course(course=course, **form.cleaned_data)
@@ -166,6 +169,11 @@ def enrolment_remove(request, course_uuid, enrolment_id):
     enrolment = Enrolment.objects.filter(course=course, pk=enrolment_id).first()
     if enrolment is None:
         raise Http404("No such enrolment.")
+    back = reverse("courses:people", args=[course.uuid])
+    if asking := confirmation.unless_confirmed(
+        request, f"Remove {enrolment.user.username} from “{course.title}”?", "Yes, remove", back
+    ):
+        return asking
     try:
         services.remove_enrolment(enrolment=enrolment)
     except ValidationError as error:

@@ -126,3 +126,17 @@ def test_the_api_uses_the_same_search(client, educator, corpus):
     body = client.get("/api/slides/", {"q": "breast h&e"}).json()
     assert [row["title"] for row in body["results"]] == ["Breast core biopsy"]
     assert client.get("/api/slides/", {"q": "x" * 201}).status_code == 400
+
+
+def test_bulk_tagging_and_descriptions_are_searched(corpus):
+    from slides import curation
+
+    skin = Slide.objects.filter(title="Skin punch")
+    curation.tag_slides(slides=skin, tag_name="teaching set", add=True)
+    assert titles(search._portable_search(Slide.objects.all(), "teaching set")) == ["Skin punch"]
+    polyp = corpus["Colon polyp"]
+    services.update_slide_details(
+        slide=polyp, title=polyp.title, organ="Colon", stain="H&E", tags=["adenoma"],
+        description="Tubulovillous, low grade",
+    )  # fmt: skip
+    assert titles(search._portable_search(Slide.objects.all(), "tubulovillous")) == ["Colon polyp"]

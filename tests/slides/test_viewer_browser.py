@@ -114,3 +114,28 @@ def test_an_open_viewer_renews_its_token_and_keeps_loading_tiles(
     assert page.evaluate("document.querySelector('[data-slide-viewer]').dataset.dziUrl").startswith(
         "/slides/tiles/"
     )
+
+
+def test_a_tiny_slide_opens_and_zooms_no_further_than_its_limit(
+    browser_page, educator, make_processed_slide, tmp_path
+):
+    from fixtures import synthetic
+    from slides.zoom import zoom_limit
+
+    tiny = synthetic.make_generic_tiff(tmp_path / "tiny", width=16, height=16)
+    slide = make_processed_slide("tiny", files={"tiny": tiny}, approve=True)
+    limit = zoom_limit(width=slide.width, height=slide.height, mpp=slide.mpp).max_pixel_ratio
+    page = browser_page
+    log_in(page, educator.username)
+    page.goto(f"/slides/{slide.uuid}/view/")
+    page.wait_for_selector("[data-slide-viewer][data-tiles-drawn=true]")
+    ratio = (
+        "(() => { const v = window.portalViewers[0].viewport;"
+        " return v.viewportToImageZoom(v.getZoom(true)); })()"
+    )
+    assert page.evaluate(ratio) <= limit * 1.01  # home no longer fills the screen at "810×"
+    page.evaluate(
+        "const v = window.portalViewers[0].viewport; v.zoomTo(v.getZoom() * 50, null, true);"
+        " v.applyConstraints(true);"
+    )
+    assert page.evaluate(ratio) <= limit * 1.01

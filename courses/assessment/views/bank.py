@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ... import access
+from ... import access, confirmation
 from ...models import Question, QuizQuestion
 from .. import authoring as quiz_authoring
 
@@ -79,6 +80,14 @@ def _uuids(request) -> list[str]:
 def question_bank_delete(request, question_uuid):
     """Delete a question from the bank: only one that no quiz has and no attempt was given."""
     question = access.get_question_for_manager(request.user, question_uuid)
+    back = reverse("courses:question-bank", args=[question.course.uuid])
+    if asking := confirmation.unless_confirmed(
+        request,
+        "Delete this question from the bank? This cannot be undone.",
+        "Yes, delete it",
+        back,
+    ):
+        return asking
     try:
         quiz_authoring.delete_from_bank(question=question)
     except ValidationError as error:

@@ -8,14 +8,16 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from slides.viewer import viewer_context
 
-from ... import access
+from ... import access, confirmation
 from ... import services as course_services
 from ...forms import MoveForm, OrderForm
 from ...models import CaseSlide, Question, Quiz, QuizQuestion
@@ -24,9 +26,10 @@ from .. import authoring as quiz_authoring
 from ..forms import QuestionForm, format_options
 
 
-def _case_slides(course) -> list[CaseSlide]:
+def _case_slides(course, keep_id: int | None = None) -> list[CaseSlide]:
     """The course's ready case slides, each labelled so two slides of one case differ:
-    "Case 1 · slide 2 · CD20" (numbered among all the case's slides, as the case page shows)."""
+    "Case 1 · slide 2 · CD20" (numbered among all the case's slides, as the case page shows).
+    Retired slides are left out, except `keep_id`, the one the question already shows."""
     case_slides = CaseSlide.objects.filter(case__module__course=course).select_related(
         "case__module", "slide"
     )
@@ -39,14 +42,15 @@ def _case_slides(course) -> list[CaseSlide]:
     for cs in ordered:
         numbers[cs.case_id] = numbers.get(cs.case_id, 0) + 1
         cs.picker_label = f"{cs.case.title} · slide {numbers[cs.case_id]} · {cs.stain}"
-        if cs.slide.status == "ready":
+        if cs.slide.status == "ready" and (not cs.slide.is_retired or cs.id == keep_id):
             ready.append(cs)
     return ready
 
 
 def _form_context(quiz, form, question_type: str, **extra) -> dict:
     course = extra.pop("course", None) or quiz.course
-    case_slides = _case_slides(course)
+    question = extra.get("question")
+    case_slides = _case_slides(course, keep_id=question.case_slide_id if question else None)
     return {
         "quiz": quiz,
         "course": course,
@@ -62,8 +66,12 @@ def _form_context(quiz, form, question_type: str, **extra) -> dict:
     }
 
 
-def _case_slide_queryset(course):
-    return CaseSlide.objects.filter(case__module__course=course, slide__status="ready")
+def _case_slide_queryset(course, keep_id: int | None = None):
+    """What the picker accepts: ready, not retired slides, and the question's own slide."""
+    offered = Q(slide__retired_at__isnull=True)
+    if keep_id is not None:
+        offered |= Q(pk=keep_id)
+    return CaseSlide.objects.filter(offered, case__module__course=course, slide__status="ready")
 
 
 @login_required
@@ -149,7 +157,7 @@ def question_edit(request, question_uuid):
         request.POST or None,
         initial=_initial(question),
         question_type=question.type,
-        case_slides=_case_slide_queryset(question.course),
+        case_slides=_case_slide_queryset(question.course, keep_id=question.case_slide_id),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -207,6 +215,14 @@ def _placement(request, quiz_uuid, question_uuid) -> QuizQuestion:
 def question_delete(request, quiz_uuid, question_uuid):
     """Take a question out of the quiz (archived if the quiz's attempts had it)."""
     placement = _placement(request, quiz_uuid, question_uuid)
+    back = reverse("courses:quiz-edit", args=[placement.quiz.uuid])
+    if asking := confirmation.unless_confirmed(
+        request,
+        "Remove this question from the quiz? It stays in the course’s question bank.",
+        "Yes, remove it",
+        back,
+    ):
+        return asking
     if quiz_authoring.remove_question(
         quiz=placement.quiz, question=placement.question, now=timezone.now()
     ):

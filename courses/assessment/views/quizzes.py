@@ -8,10 +8,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ... import access
+from ... import access, confirmation
 from ...models import EnrolmentRole, Question, Quiz
 from ...views.courses import _error_messages
 from .. import authoring as quiz_authoring
@@ -116,7 +117,15 @@ def quiz_edit(request, quiz_uuid):
 @require_POST
 def quiz_release(request, quiz_uuid):
     quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
-    if request.POST.get("release") == "1":
+    releasing = request.POST.get("release") == "1"
+    if releasing and not confirmation.confirmed(request):
+        return confirmation.ask(
+            request,
+            question=f"Release the marks of “{quiz.title}” to every trainee now?",
+            confirm="Yes, release marks",
+            back_url=reverse("courses:quiz-edit", args=[quiz.uuid]),
+        )
+    if releasing:
         try:
             assessment_services.release_marks(quiz=quiz, now=timezone.now())
         except ValidationError as error:
@@ -133,6 +142,14 @@ def quiz_release(request, quiz_uuid):
 @require_POST
 def quiz_close(request, quiz_uuid):
     quiz = access.get_quiz_for_manager(request.user, quiz_uuid)
+    back = reverse("courses:quiz-edit", args=[quiz.uuid])
+    if asking := confirmation.unless_confirmed(
+        request,
+        f"Close “{quiz.title}” now? Attempts in progress are submitted as they are.",
+        "Yes, close it now",
+        back,
+    ):
+        return asking
     submitted = assessment_services.close_quiz(quiz=quiz, now=timezone.now())
     note = f" Attempts in progress submitted: {submitted}." if submitted else ""
     messages.success(request, f"“{quiz.title}” is closed.{note}")

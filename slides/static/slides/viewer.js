@@ -25,7 +25,8 @@
   "use strict";
 
   var MAGNIFICATIONS = [1.25, 2.5, 5, 10, 20, 40];
-  // OpenSeadragon's maxZoomPixelRatio: how far past full resolution the viewer may zoom.
+  // OpenSeadragon's maxZoomPixelRatio: how far past full resolution the viewer may zoom, unless
+  // the page gives the slide's own limit (data-max-pixel-ratio, from slides/zoom.py).
   var MAX_PIXEL_RATIO = 2;
   var SCALE_BAR_MAX_PX = 200;
 
@@ -108,6 +109,22 @@
     return trimZeros(String(micrometres)) + " µm";
   }
 
+  /**
+   * OpenSeadragon lets the home (whole slide) view override maxZoomPixelRatio, so a slide
+   * smaller than the viewer would open far past its limit: cap home and the maximum together.
+   */
+  function capHomeZoom(viewer, slide, goHome) {
+    var viewport = viewer.viewport;
+    viewport.defaultZoomLevel = 0;
+    viewport.maxZoomLevel = 0;
+    var limit = viewport.imageToViewportZoom(slide.maxPixelRatio);
+    if (viewport.getHomeZoom() <= limit) return;
+    viewport.defaultZoomLevel = limit;
+    viewport.maxZoomLevel = limit;
+    if (goHome) viewport.goHome(true);
+    else viewport.applyConstraints(true);
+  }
+
   /* Pieces of the interface ----------------------------------------------------------------- */
 
   /** Screen (CSS) pixels per full-resolution image pixel, as currently drawn. */
@@ -170,7 +187,7 @@
       group.appendChild(note);
     } else {
       MAGNIFICATIONS.forEach(function (magnification) {
-        if (magnification > MAX_PIXEL_RATIO * slide.objectivePower) return;
+        if (magnification > slide.maxPixelRatio * slide.objectivePower) return;
         var button = el("button", {
           type: "button",
           class: "viewer-button viewer-button--text",
@@ -340,6 +357,7 @@
       mpp: positiveNumber(element.dataset.mpp),
       objectivePower: positiveNumber(element.dataset.objectivePower),
       title: element.dataset.title || "slide",
+      maxPixelRatio: positiveNumber(element.dataset.maxPixelRatio) || MAX_PIXEL_RATIO,
     };
 
     var viewer = window.OpenSeadragon({
@@ -360,7 +378,7 @@
       // Our own toolbar replaces the image buttons so every control is a real, labelled button.
       showNavigationControl: false,
       autoHideControls: false,
-      maxZoomPixelRatio: MAX_PIXEL_RATIO,
+      maxZoomPixelRatio: slide.maxPixelRatio,
       immediateRender: false,
       animationTime: 0.6,
       springStiffness: 8,
@@ -405,10 +423,14 @@
     }
     viewer.addHandler("open", function () {
       showMessage(element, "");
+      capHomeZoom(viewer, slide, false);
       update();
     });
     viewer.addHandler("update-viewport", update);
-    viewer.addHandler("resize", update);
+    viewer.addHandler("resize", function () {
+      capHomeZoom(viewer, slide, false);
+      update();
+    });
     viewer.addHandler("open-failed", function () {
       showMessage(
         element,

@@ -12,6 +12,8 @@ from courses.models import Answer, Attempt, Question, Quiz
 
 from ..conftest import question_uuids, submitted_attempt
 
+CONFIRMED = {"confirm": "yes"}
+
 
 def _options_post(question, **changes) -> dict:
     data = {
@@ -129,18 +131,20 @@ def test_remove_asks_first_takes_out_unanswered_and_archives_answered(
     page = client.get(reverse("courses:quiz-edit", args=[quiz.uuid])).content.decode()
     assert "Remove this question from the quiz? It stays in the course’s question bank" in page
 
-    client.post(reverse("courses:question-delete", args=[quiz.uuid, text.uuid]))
+    client.post(reverse("courses:question-delete", args=[quiz.uuid, text.uuid]), CONFIRMED)
     assert not quiz.questions.filter(pk=text.pk).exists()
     bank = reverse("courses:question-bank", args=[quiz.course.uuid])
     assert f'data-bank-item="{text.uuid}"' in client.get(bank).content.decode()
-    response = client.post(reverse("courses:question-bank-delete", args=[text.uuid]), follow=True)
+    response = client.post(
+        reverse("courses:question-bank-delete", args=[text.uuid]), CONFIRMED, follow=True
+    )
     assert "Question deleted from the bank." in response.content.decode()
     assert not Question.objects.filter(pk=text.pk).exists()
 
     submitted_attempt(quiz, trainee)
     single = quiz.questions.get(type="single")
     response = client.post(
-        reverse("courses:question-delete", args=[quiz.uuid, single.uuid]), follow=True
+        reverse("courses:question-delete", args=[quiz.uuid, single.uuid]), CONFIRMED, follow=True
     )
     assert Question.objects.in_quiz(quiz, archived=True).get() == single
     assert Answer.objects.filter(question=single).exists()
@@ -148,7 +152,9 @@ def test_remove_asks_first_takes_out_unanswered_and_archives_answered(
     assert "Question archived" in page
     assert f'data-archived-question="{single.uuid}"' in page
     assert f'data-question-item="{single.uuid}"' not in page
-    response = client.post(reverse("courses:question-bank-delete", args=[single.uuid]), follow=True)
+    response = client.post(
+        reverse("courses:question-bank-delete", args=[single.uuid]), CONFIRMED, follow=True
+    )
     assert "take it out of them first" in response.content.decode()
 
     client.post(reverse("courses:question-restore", args=[quiz.uuid, single.uuid]))
@@ -270,8 +276,8 @@ def test_preview_and_editing_are_for_the_courses_educators_only(
         client.force_login(user)
         assert client.get(reverse("courses:quiz-preview", args=[quiz.uuid])).status_code == 404
         assert client.get(reverse("courses:question-edit", args=[question.uuid])).status_code == 404
-        client.post(reverse("courses:question-delete", args=[quiz.uuid, question.uuid]))
-        client.post(reverse("courses:question-bank-delete", args=[question.uuid]))
+        client.post(reverse("courses:question-delete", args=[quiz.uuid, question.uuid]), CONFIRMED)
+        client.post(reverse("courses:question-bank-delete", args=[question.uuid]), CONFIRMED)
         assert (
             client.get(reverse("courses:question-bank", args=[quiz.course.uuid])).status_code == 404
         )
