@@ -179,6 +179,17 @@ class NewUids:
 
         return cls(study=generate_uid(), series=generate_uid(), frame_of_reference=generate_uid())
 
+    @classmethod
+    def for_key(cls, key: str) -> NewUids:
+        """The same UIDs for the same (random, private) key: a resumed import keeps its series
+        together. The key must itself identify nothing (an import's own random UUID)."""
+        from pydicom.uid import generate_uid
+
+        def uid(part: str) -> str:
+            return str(generate_uid(entropy_srcs=["slides.dicom_deid", key, part]))
+
+        return cls(study=uid("study"), series=uid("series"), frame_of_reference=uid("frame"))
+
 
 def _copy_allowed(source: Any, target: Any, tree: Mapping[str, Any]) -> None:
     from pydicom.dataset import Dataset

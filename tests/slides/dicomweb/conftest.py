@@ -28,3 +28,24 @@ def stored_series(orthanc, pacs_series):
     orthanc.stow(pacs_series)
     yield pacs_series
     orthanc.delete_everything()
+
+
+@pytest.fixture
+def orthanc_source(db, orthanc):
+    """The test Orthanc configured as an educator would, with basic auth."""
+    from slides.models import DicomwebSource
+
+    return DicomwebSource.objects.create(
+        name="Test PACS",
+        url=orthanc.dicomweb_url,
+        auth=DicomwebSource.Auth.BASIC,
+        username=orthanc.auth[0],
+        secret=orthanc.auth[1],
+    )
+
+
+def series_uids(files) -> tuple[str, str]:
+    import pydicom
+
+    ds = pydicom.dcmread(files[0], stop_before_pixels=True)
+    return ds.StudyInstanceUID, ds.SeriesInstanceUID

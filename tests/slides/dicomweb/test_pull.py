@@ -1,0 +1,141 @@
+"""Pulling a series from the test Orthanc over WADO-RS into a slide (slides/dicomweb_import.py):
+a real worker takes it through the pipeline to the review gate, and nothing of the PACS's
+canaries reaches a database row, a tile or the slide's folders; a PACS that is down or refuses
+the portal ends the import FAILED with a reason a person can read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from fixtures.pacs import CANARY, CANARY_TIME, CANARY_UID_ROOT
+from fixtures.synthetic import CANARY_DATE, contains_reserved_colour
+from slides import dicomweb_import, storage
+from slides.models import DicomwebImport, DicomwebSource, Slide
+from tests.conftest import wait_for
+from tests.orthanc import free_port
+
+from .conftest import series_uids
+
+TRACES = (CANARY, CANARY_DATE, CANARY_TIME, CANARY_UID_ROOT)
+
+
+def request_pull(source, educator, study_uid: str, series_uid: str) -> DicomwebImport:
+    return dicomweb_import.request_import(
+        source=source,
+        requested_by=educator,
+        study_uid=study_uid,
+        series_uid=series_uid,
+        title="Teaching case from the PACS",
+    )
+
+
+def database_text() -> str:
+    """Every row of every portal table, as text (the canary must be in none of them)."""
+    dump = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if not table.startswith(("slides_", "courses_", "portal_")):
+                continue
+            cursor.execute(f'SELECT * FROM "{table}"')  # table names from the schema itself
+            dump.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(dump)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_pulled_series_becomes_a_built_slide_at_the_review_gate_without_canaries(
+    celery_worker, orthanc_source, stored_series, educator
+):
+    from PIL import Image
+
+    job = request_pull(orthanc_source, educator, *series_uids(stored_series))
+
+    def at_review_gate():
+        job.refresh_from_db()
+        if job.status == DicomwebImport.Status.FAILED:
+            raise AssertionError(job.failure_reason)
+        return job.slide_id and Slide.objects.get(pk=job.slide_id).status == "awaiting_review"
+
+    wait_for(at_review_gate, timeout=180, message="the pulled slide to reach review")
+    slide = Slide.objects.get(pk=job.slide_id)
+    assert (slide.width, slide.height, slide.vendor) == (2000, 1500, "dicom")
+    assert slide.mpp == pytest.approx(0.25, abs=1e-3)
+    assert job.instances_done == job.instances_total == 3  # LABEL and OVERVIEW never fetched
+    assert job.study_uid == job.series_uid == ""
+    assert job.accession_hash and CANARY not in job.accession_hash
+
+    text = database_text()
+    for trace in TRACES:
+        assert trace not in text, trace
+    pyramid = storage.pyramid_dir(slide.uuid)
+    tiles = sorted(pyramid.rglob("*.jpeg"))
+    assert tiles
+    for tile in tiles:
+        data = tile.read_bytes()
+        assert not any(trace.encode() in data for trace in TRACES)
+        with Image.open(tile) as image:
+            assert not contains_reserved_colour(image.convert("RGB")), tile
+    incoming = Path(settings.SLIDES["INCOMING_DIR"])
+    leftovers = [p for p in incoming.rglob("*") if p.is_file()]
+    assert leftovers == [], leftovers  # the original and the work folder are gone
+
+
+@pytest.mark.django_db
+def test_a_pacs_that_is_down_ends_the_import_failed_with_a_readable_reason(educator):
+    source = DicomwebSource.objects.create(
+        name="Closed PACS", url=f"http://127.0.0.1:{free_port()}/dicom-web"
+    )
+    job = dicomweb_import.request_import(
+        source=source, requested_by=educator, study_uid="1.2.3", series_uid="1.2.3.4", title="x"
+    )
+    with pytest.raises(dicomweb_import.TryAgain):
+        dicomweb_import.pull(job.id, last_try=False)
+    dicomweb_import.pull(job.id, last_try=True)
+    job.refresh_from_db()
+    assert job.status == DicomwebImport.Status.FAILED
+    assert job.failure_reason.startswith("Closed PACS cannot be reached.")
+    assert job.study_uid == job.series_uid == ""
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_wrong_credentials_end_the_import_failed_and_say_so(
+    orthanc_source, stored_series, educator
+):
+    orthanc_source.secret = "not-the-password"
+    orthanc_source.save()
+    job = request_pull(orthanc_source, educator, *series_uids(stored_series))
+    dicomweb_import.pull(job.id, last_try=True)
+    job.refresh_from_db()
+    assert job.status == DicomwebImport.Status.FAILED
+    assert "refused the portal's credentials (HTTP 401)" in job.failure_reason
+    assert "not-the-password" not in job.failure_reason
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_series_the_pacs_does_not_have_ends_the_import_failed(
+    orthanc_source, stored_series, educator
+):
+    job = request_pull(orthanc_source, educator, series_uids(stored_series)[0], "1.2.3.404")
+    dicomweb_import.pull(job.id, last_try=True)
+    job.refresh_from_db()
+    assert job.status == DicomwebImport.Status.FAILED
+    assert "does not have what was asked for (HTTP 404)" in job.failure_reason
+
+
+def test_a_request_with_something_other_than_a_uid_is_refused(db, educator):
+    source = DicomwebSource.objects.create(name="PACS", url="http://127.0.0.1:9/dicom-web")
+    with pytest.raises(dicomweb_import.SeriesRejected):
+        dicomweb_import.request_import(
+            source=source,
+            requested_by=educator,
+            study_uid="1.2.3",
+            series_uid="../../studies",
+            title="x",
+        )
+    assert not DicomwebImport.objects.exists()
