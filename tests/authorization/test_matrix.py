@@ -21,6 +21,7 @@ from courses.models import Enrolment, EnrolmentRole
 from portal.models import Role, User
 from slides import pipeline
 from slides import services as slide_services
+from slides.models import DicomwebImport, DicomwebSource
 from slides.tile_tokens import make_token
 
 MATRIX = Path(__file__).with_name("matrix.csv")
@@ -165,7 +166,13 @@ def world(db, slide_files):
     attempts.submit_attempt(attempt=submitted, now=now)
     open_attempt = attempts.start_attempt(quiz=quiz, trainee=users["enrolled_trainee"], now=now)
     token = make_token(str(slides[0].uuid))
+    source = DicomwebSource.objects.create(name="PACS", url="http://127.0.0.1:9/dicom-web")
+    pull = DicomwebImport.objects.create(
+        source=source, title="Pulled", status=DicomwebImport.Status.FAILED, failure_reason="x"
+    )
     values = {
+        "source_uuid": source.uuid,
+        "import_uuid": pull.uuid,
         "course_uuid": course.uuid,
         "module_uuid": module.uuid,
         "case_uuid": case.uuid,
@@ -220,6 +227,8 @@ def _kwarg_sets(name: str):
     yield ["question_uuid"]
     yield ["attempt_uuid"]
     yield ["answer_id"]
+    yield ["import_uuid"]
+    yield ["source_uuid"]
     yield ["quiz_uuid", "question_uuid"]
     yield ["attempt_uuid", "question_uuid"]
     yield ["token", "slide_uuid"]
