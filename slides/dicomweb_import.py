@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,8 @@ def fail_import(job: DicomwebImport, reason: str) -> None:
 
 
 def _fetch_one(client, job: DicomwebImport, uids, index: int, sop_uid: str, folder: Path) -> bool:
-    """Fetch, de-identify and write one instance; False when it was already there."""
+    """Fetch, de-identify and write one instance; False when it was already there. Runs in a
+    thread of its own: no database here (the caller counts)."""
     target = folder / f"{index:04d}.dcm"
     if target.exists():
         return False
@@ -155,7 +156,6 @@ def _fetch_one(client, job: DicomwebImport, uids, index: int, sop_uid: str, fold
     temp = folder / f".{index:04d}.dcm.tmp"
     clean.save_as(temp, enforce_file_format=True)
     os.replace(temp, target)
-    DicomwebImport.objects.filter(pk=job.pk).update(instances_done=F("instances_done") + 1)
     return True
 
 
@@ -181,8 +181,11 @@ def _fetch_all(job: DicomwebImport, plan: SeriesPlan) -> Path:
             pool.submit(_fetch_one, client, job, uids, index, sop, folder)
             for index, sop in enumerate(plan.volumes)
         ]
-        for future in futures:
-            future.result()
+        for future in as_completed(futures):
+            if future.result():
+                DicomwebImport.objects.filter(pk=job.pk).update(
+                    instances_done=F("instances_done") + 1
+                )
     return folder
 
 

@@ -5,6 +5,7 @@ the portal ends the import FAILED with a reason a person can read."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,10 @@ def test_a_pulled_series_becomes_a_built_slide_at_the_review_gate_without_canari
         assert not any(trace.encode() in data for trace in TRACES)
         with Image.open(tile) as image:
             assert not contains_reserved_colour(image.convert("RGB")), tile
+    worker_log = celery_worker.log.read_text(errors="replace")
+    assert "pull_dicomweb_series" in worker_log  # the log is the worker's, and it pulled
+    for trace in TRACES:
+        assert trace not in worker_log, trace
     incoming = Path(settings.SLIDES["INCOMING_DIR"])
     leftovers = [p for p in incoming.rglob("*") if p.is_file()]
     assert leftovers == [], leftovers  # the original and the work folder are gone
@@ -139,3 +144,41 @@ def test_a_request_with_something_other_than_a_uid_is_refused(db, educator):
             title="x",
         )
     assert not DicomwebImport.objects.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_pull_that_died_part_way_resumes_without_fetching_again(
+    orthanc_source, stored_series, educator, monkeypatch
+):
+    from dicomweb_client import DICOMwebClient
+
+    real_retrieve = DICOMwebClient.retrieve_instance
+    lock = threading.Lock()
+    fetched: list[str] = []
+
+    def dies_after_one(self, *args, **kwargs):
+        with lock:
+            if fetched:
+                raise SystemExit("the worker died")  # not an Exception: nothing may catch it
+            fetched.append(args[2])
+        return real_retrieve(self, *args, **kwargs)
+
+    job = request_pull(orthanc_source, educator, *series_uids(stored_series))
+    monkeypatch.setattr(DICOMwebClient, "retrieve_instance", dies_after_one)
+    with pytest.raises(SystemExit):
+        dicomweb_import.pull(job.id)
+    job.refresh_from_db()
+    assert (job.status, job.instances_total, job.slide) == ("fetching", 3, None)
+    assert job.instances_done <= 1
+
+    def counts(self, *args, **kwargs):
+        fetched.append(args[2])
+        return real_retrieve(self, *args, **kwargs)
+
+    monkeypatch.setattr(DICOMwebClient, "retrieve_instance", counts)
+    dicomweb_import.pull(job.id)
+    job.refresh_from_db()
+    assert job.status == "done" and job.slide is not None
+    assert len(fetched) == 3 and len(set(fetched)) == 3  # each instance fetched exactly once
+    assert job.instances_done == 3
