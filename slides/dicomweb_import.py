@@ -252,3 +252,16 @@ def pull(import_id: int, *, last_try: bool = True) -> None:
         return
     job.refresh_from_db()
     _finish(job, folder)
+
+
+def finish_push(import_id: int) -> None:
+    """The task's body for a series a PACS sent (slides/dicomweb_push.py): already on disk,
+    de-identified; make it a slide. Safe to run twice."""
+    job = DicomwebImport.objects.filter(pk=import_id, kind=DicomwebImport.Kind.PUSH).first()
+    if job is None or job.status != DicomwebImport.Status.FETCHING:
+        return
+    folder = work_dir(job)
+    if not any(folder.glob("*.dcm")):
+        fail_import(job, "Nothing that could become a slide arrived.")
+        return
+    _finish(job, folder)

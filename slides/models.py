@@ -209,6 +209,9 @@ class DicomwebSource(models.Model):
     auth = models.CharField(max_length=10, choices=Auth.choices, default=Auth.NONE)
     username = models.CharField(max_length=200, blank=True)
     secret = models.CharField(max_length=2000, blank=True)
+    # SHA-256 of the token this PACS presents when it sends to teaching (STOW-RS); the token
+    # itself is shown once, when made, and never stored.
+    push_token_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -238,12 +241,17 @@ class DicomwebImport(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        PULL = "pull", "Pulled by an educator"
+        PUSH = "push", "Sent by the PACS"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.ForeignKey(DicomwebSource, on_delete=models.CASCADE, related_name="imports")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.PULL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     failure_reason = models.TextField(blank=True)
     study_uid = models.CharField(max_length=64, blank=True)

@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, dicomweb, dicomweb_import
+from . import access, dicomweb, dicomweb_import, dicomweb_push
 from .models import DicomwebImport, DicomwebSource
 from .pacs_forms import DicomwebSourceForm, PacsImportForm, PacsSearchForm
 
@@ -134,3 +135,18 @@ def source_form(request, source_uuid=None):
     status = 400 if form.errors else 200
     context = {"form": form, "source": source}
     return render(request, "slides/pacs_source_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def push_token(request, source_uuid):
+    """A new push token for the source, shown this once (the old one stops working)."""
+    source = _source_for(request.user, source_uuid)
+    token = dicomweb_push.make_push_token(source=source)
+    stow_root = request.build_absolute_uri(
+        reverse("slides:stow", args=[source.uuid]).removesuffix("studies")
+    )
+    context = {"source": source, "token": token, "stow_root": stow_root}
+    response = render(request, "slides/pacs_push_token.html", context)
+    add_never_cache_headers(response)
+    return response

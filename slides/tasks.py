@@ -44,6 +44,11 @@ def pull_dicomweb_series(self, import_id: int) -> None:
         raise self.retry(countdown=PACS_RETRY_SECONDS * 2**self.request.retries) from error
 
 
+@shared_task(**TASK_OPTIONS)
+def finish_dicomweb_push(import_id: int) -> None:
+    dicomweb_import.finish_push(import_id)
+
+
 @worker_ready.connect
 def resume_unfinished_builds(**_kwargs) -> None:
     """A worker that starts picks up what a lost worker left (messages may have died with it)."""

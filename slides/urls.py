@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import pacs_views, tile_views, views
+from . import pacs_views, stow_views, tile_views, views
 
 
 class IIIFSegmentConverter:
@@ -41,6 +41,12 @@ urlpatterns = [
     path("pacs/sources/", pacs_views.sources, name="pacs-sources"),
     path("pacs/sources/new/", pacs_views.source_form, name="pacs-source-new"),
     path("pacs/sources/<uuid:source_uuid>/", pacs_views.source_form, name="pacs-source-edit"),
+    path(
+        "pacs/sources/<uuid:source_uuid>/push-token/",
+        pacs_views.push_token,
+        name="pacs-source-push-token",
+    ),
+    path("stow/<uuid:source_uuid>/studies", stow_views.stow, name="stow"),
     path("<uuid:slide_uuid>/", views.detail, name="detail"),
     path("<uuid:slide_uuid>/progress/", views.progress, name="progress"),
     path("<uuid:slide_uuid>/view/", views.viewer, name="viewer"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import access, pipeline, services, thumbnails
 from .forms import LibraryFilterForm, ReviewForm, SlideUploadForm
-from .models import Slide
+from .models import DicomwebImport, Slide
 from .viewer import viewer_context
 
 
@@ -95,6 +95,9 @@ def detail(request, slide_uuid):
         "can_review": access.can_review(request.user, slide),
         "review_form": ReviewForm(),
         "metadata": _metadata_rows(slide),
+        "burned_in_warning": DicomwebImport.objects.filter(
+            slide=slide, burned_in_annotation=True
+        ).exists(),
     }
     return render(request, "slides/detail.html", context)
 
