@@ -64,6 +64,7 @@ def test_a_pulled_series_becomes_a_built_slide_at_the_review_gate_without_canari
     wait_for(at_review_gate, timeout=180, message="the pulled slide to reach review")
     slide = Slide.objects.get(pk=job.slide_id)
     assert (slide.width, slide.height, slide.vendor) == (2000, 1500, "dicom")
+    assert slide.source_format == "raw-jpeg"  # the PACS's JPEG frames copied, not re-encoded
     assert slide.mpp == pytest.approx(0.25, abs=1e-3)
     assert job.instances_done == job.instances_total == 3  # LABEL and OVERVIEW never fetched
     assert job.study_uid == job.series_uid == ""
