@@ -4,7 +4,7 @@
       series metadata (WADO-RS, no pixels) ──► plan: VOLUME instances only, checks ──► FAILED
       each VOLUME instance (WADO-RS, as stored: its JPEG frames untouched), several at a time
         ──► de-identified by allow-list (dicom_deid) ──► <work>/<n>.dcm (temp + rename)
-      all there ──► one stored zip ──► services.create_slide ──► the usual pipeline and review
+      all there ──► moved into a new slide's original folder ──► the usual pipeline and review
 
 LABEL and OVERVIEW instances are never fetched. An instance already on disk is not fetched
 again, so a pull whose worker died resumes where it stopped. The series' UIDs are kept on the
@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import shutil
-import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from . import dicom_deid, pipeline, services
+from . import dicom_deid, pipeline, services, storage
 from .dicomweb import AS_STORED, PacsError, client_for, first_value, speaking_plainly
 from .models import DicomwebImport, DicomwebSource
 
@@ -190,22 +189,23 @@ def _fetch_all(job: DicomwebImport, plan: SeriesPlan) -> Path:
 
 
 def _finish(job: DicomwebImport, folder: Path) -> None:
-    archive = folder.with_suffix(".zip")
-    temp = folder.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_STORED) as zf:
-        for member in sorted(folder.glob("*.dcm")):
-            zf.write(member, f"series/{member.name}")
-    os.replace(temp, archive)
+    """The de-identified instances become a slide's original: the first is taken by
+    `services.create_slide`, the others moved beside it (OpenSlide finds a series' instances in
+    its folder), all renames on one disk: nothing is copied or zipped."""
+    instances = sorted(folder.glob("*.dcm"))
     with transaction.atomic():
         locked = DicomwebImport.objects.select_for_update().get(pk=job.pk)
-        if locked.status != DicomwebImport.Status.FETCHING:
+        if locked.status != DicomwebImport.Status.FETCHING or not instances:
             return
         slide = services.create_slide(
             uploaded_by=locked.requested_by,
-            original=archive,
-            original_name="series.zip",
+            original=instances[0],
+            original_name="series.dcm",
             title=locked.title,
         )
+        beside = storage.incoming_dir(slide.uuid)
+        for instance in instances[1:]:
+            shutil.move(instance, beside / instance.name)
         locked.slide = slide
         locked.status = DicomwebImport.Status.DONE
         locked.study_uid = locked.series_uid = ""
