@@ -34,6 +34,39 @@ def request_pull(source, educator, study_uid: str, series_uid: str) -> DicomwebI
     )
 
 
+def assert_no_canary_in_responses(client, user, slide) -> None:
+    """The slide's pages, API, Deep Zoom and IIIF answers (bodies and headers) as `user`."""
+    from django.urls import reverse
+
+    from slides.tile_tokens import make_token
+
+    client.force_login(user)
+    token = make_token(str(slide.uuid))
+    urls = [
+        reverse("slides:library"),
+        reverse("slides:detail", args=[slide.uuid]),
+        reverse("slides:viewer", args=[slide.uuid]),
+        reverse("slides:thumbnail", args=[slide.uuid]),
+        reverse("slides:pacs"),
+        reverse("api-slide-list"),
+        reverse("api-slide-detail", args=[slide.uuid]),
+        reverse("slides:dzi", args=[token, slide.uuid]),
+        reverse("slides:iiif-info", args=[token, slide.uuid]),
+        reverse(
+            "slides:iiif-image", args=[token, slide.uuid, "full", "max", "0", "default", "jpg"]
+        ),
+        reverse("slides:tile", args=[token, slide.uuid, 0, 0, 0]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        headers = repr(dict(response.headers)).encode()
+        for trace in TRACES:
+            assert trace.encode() not in body, (url, trace)
+            assert trace.encode() not in headers, (url, trace)
+
+
 def database_text() -> str:
     """Every row of every portal table, as text (the canary must be in none of them)."""
     dump = []
@@ -49,7 +82,7 @@ def database_text() -> str:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_pulled_series_becomes_a_built_slide_at_the_review_gate_without_canaries(
-    celery_worker, orthanc_source, stored_series, educator
+    celery_worker, orthanc_source, stored_series, educator, client
 ):
     from PIL import Image
 
@@ -81,6 +114,7 @@ def test_a_pulled_series_becomes_a_built_slide_at_the_review_gate_without_canari
         assert not any(trace.encode() in data for trace in TRACES)
         with Image.open(tile) as image:
             assert not contains_reserved_colour(image.convert("RGB")), tile
+    assert_no_canary_in_responses(client, educator, slide)
     worker_log = celery_worker.log.read_text(errors="replace")
     assert "pull_dicomweb_series" in worker_log  # the log is the worker's, and it pulled
     for trace in TRACES:

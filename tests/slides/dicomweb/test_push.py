@@ -20,7 +20,7 @@ from slides.dicomweb_import import work_dir
 from slides.models import DicomwebImport, DicomwebSource, Slide
 from tests.conftest import wait_for
 
-from .test_pull import TRACES, database_text
+from .test_pull import TRACES, assert_no_canary_in_responses, database_text
 
 CT_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
 
@@ -141,7 +141,7 @@ def test_a_body_that_is_not_multipart_is_refused(client, push_source):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
-    orthanc, stored_series, live_server, celery_worker
+    orthanc, stored_series, live_server, celery_worker, client, educator
 ):
     source = DicomwebSource.objects.create(name="Hospital PACS", url=orthanc.dicomweb_url)
     token = dicomweb_push.make_push_token(source=source)
@@ -172,6 +172,7 @@ def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
     assert job.instances_total == 3  # the three VOLUME levels; LABEL and OVERVIEW thrown away
     slide = Slide.objects.get(pk=job.slide_id)
     assert (slide.width, slide.height) == (2000, 1500)
+    assert_no_canary_in_responses(client, educator, slide)
     text = database_text()
     log = celery_worker.log.read_text(errors="replace")
     for trace in TRACES:
