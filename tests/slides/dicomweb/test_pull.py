@@ -217,3 +217,54 @@ def test_a_pull_that_died_part_way_resumes_without_fetching_again(
     assert job.status == "done" and job.slide is not None
     assert len(fetched) == 3 and len(set(fetched)) == 3  # each instance fetched exactly once
     assert job.instances_done == 3
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_pull_whose_worker_is_killed_mid_way_completes_after_a_restart(
+    celery_worker_env, orthanc, stored_series, educator, tmp_path
+):
+    from tests.conftest import Worker
+    from tests.throttle import throttled
+
+    with throttled(orthanc.port, bytes_per_second=60_000) as slow:
+        source = DicomwebSource.objects.create(
+            name="Slow PACS",
+            url=f"http://127.0.0.1:{slow.port}/dicom-web",
+            auth=DicomwebSource.Auth.BASIC,
+            username=orthanc.auth[0],
+            secret=orthanc.auth[1],
+        )
+        worker = Worker(celery_worker_env, tmp_path / "worker-1.log")
+        worker.start()
+        try:
+            job = request_pull(source, educator, *series_uids(stored_series))
+
+            def part_fetched():
+                job.refresh_from_db()
+                return job.status == "fetching" and 1 <= job.instances_done < job.instances_total
+
+            wait_for(part_fetched, timeout=120, interval=0.05, message="part of the series")
+            worker.kill_hard()
+        finally:
+            worker.stop()
+        done_at_kill = DicomwebImport.objects.get(pk=job.pk).instances_done
+        assert job.slide_id is None
+        restarted = Worker(celery_worker_env, tmp_path / "worker-2.log")
+        restarted.start()
+        try:
+
+            def at_review_gate():
+                job.refresh_from_db()
+                assert job.status != "failed", job.failure_reason
+                return job.slide_id and Slide.objects.get(pk=job.slide_id).status == (
+                    "awaiting_review"
+                )
+
+            wait_for(at_review_gate, timeout=240, message="the resumed pull to be built")
+        finally:
+            restarted.stop()
+    fetched = [path for path in slow.requests if "/instances/" in path and "metadata" not in path]
+    # What was on disk before the kill is not fetched again.
+    assert len(fetched) <= 2 * job.instances_total - done_at_kill
+    assert job.instances_done == job.instances_total == 3
