@@ -6,7 +6,7 @@
 set -euo pipefail
 case "${1:-test}" in
   test) packages=(chromium chromium-driver nginx orthanc orthanc-dicomweb orthanc-wsi) ;;
-  bench) packages=(chromium libvips-tools nginx wrk) ;;
+  bench) packages=(chromium libvips-tools nginx wrk orthanc orthanc-dicomweb) ;;
   *) echo "usage: $0 test|bench" >&2; exit 2 ;;
 esac
 missing=()

@@ -110,3 +110,23 @@ def test_basic_auth_without_a_secret_is_refused(client, educator, db):
     )
     assert response.status_code == 400
     assert not DicomwebSource.objects.exists()
+
+
+def test_a_push_token_is_shown_once_and_kept_only_as_a_hash(client, educator, db):
+    from slides import dicomweb_push
+
+    source = DicomwebSource.objects.create(name="PACS", url="https://pacs.example.org/dw")
+    client.force_login(educator)
+    response = client.post(reverse("slides:pacs-source-push-token", args=[source.uuid]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    token = response.context["token"]
+    assert token.encode() in response.content
+    source.refresh_from_db()
+    assert token not in source.push_token_hash and len(source.push_token_hash) == 64
+    assert dicomweb_push.source_for_token(source.uuid, token) == source
+    edit = client.get(reverse("slides:pacs-source-edit", args=[source.uuid]))
+    assert token.encode() not in edit.content
+    again = client.post(reverse("slides:pacs-source-push-token", args=[source.uuid]))
+    assert dicomweb_push.source_for_token(source.uuid, token) is None  # the old one stops
+    assert dicomweb_push.source_for_token(source.uuid, again.context["token"]) == source
