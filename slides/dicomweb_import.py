@@ -101,6 +101,15 @@ def plan_series(metadata: list[dict[str, Any]]) -> SeriesPlan:
     )
 
 
+def earlier_imports(job: DicomwebImport) -> list[DicomwebImport]:
+    """Other imports of the same case (equal keyed hash of the accession number), newest first:
+    the one thing the hash is kept for."""
+    if not job.accession_hash:
+        return []
+    same = DicomwebImport.objects.filter(accession_hash=job.accession_hash).exclude(pk=job.pk)
+    return list(same.select_related("slide").order_by("-created_at")[:5])
+
+
 def work_dir(job: DicomwebImport) -> Path:
     """Private, like every original: de-identified instances waiting to become a slide."""
     return Path(settings.SLIDES["INCOMING_DIR"]) / "pacs" / str(job.uuid)

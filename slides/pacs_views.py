@@ -102,7 +102,8 @@ def start_import(request):
 @require_GET
 def import_detail(request, import_uuid):
     job = _import_for(request.user, import_uuid)
-    return render(request, "slides/pacs_import.html", {"job": job})
+    context = {"job": job, "earlier": dicomweb_import.earlier_imports(job)}
+    return render(request, "slides/pacs_import.html", context)
 
 
 @login_required

@@ -130,3 +130,21 @@ def test_a_push_token_is_shown_once_and_kept_only_as_a_hash(client, educator, db
     again = client.post(reverse("slides:pacs-source-push-token", args=[source.uuid]))
     assert dicomweb_push.source_for_token(source.uuid, token) is None  # the old one stops
     assert dicomweb_push.source_for_token(source.uuid, again.context["token"]) == source
+
+
+def test_the_import_page_warns_when_the_case_came_before(client, educator, db):
+    source = DicomwebSource.objects.create(name="PACS", url="https://pacs.example.org/dw")
+    first = DicomwebImport.objects.create(
+        source=source, title="First time", status="done", accession_hash="ab" * 32
+    )
+    again = DicomwebImport.objects.create(
+        source=source, title="Second time", status="fetching", accession_hash="ab" * 32
+    )
+    other = DicomwebImport.objects.create(
+        source=source, title="Other case", status="fetching", accession_hash="cd" * 32
+    )
+    client.force_login(educator)
+    page = client.get(reverse("slides:pacs-import", args=[again.uuid]))
+    assert b"came from the PACS before" in page.content and first.title.encode() in page.content
+    page = client.get(reverse("slides:pacs-import", args=[other.uuid]))
+    assert b"came from the PACS before" not in page.content
