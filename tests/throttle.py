@@ -1,5 +1,6 @@
-"""A slow network between the portal and a server, for tests: a TCP proxy on a free port that
-passes answers back at `bytes_per_second` and notes the request lines it forwards."""
+"""A slow or failing network between the portal and a server, for tests: a TCP proxy on a free
+port that passes answers back at `bytes_per_second`, notes the request lines it forwards, and
+answers `500` itself to requests whose path matches `fail`."""
 
 from __future__ import annotations
 
@@ -16,17 +17,21 @@ REQUEST_LINE = re.compile(rb"(GET|POST|PUT|DELETE) (\S+) HTTP/1\.[01]")
 CHUNK = 4096
 
 
+FAILURE = b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
 class Throttle:
-    def __init__(self, port: int, bytes_per_second: int):
+    def __init__(self, port: int, bytes_per_second: int, fail: re.Pattern | None):
         self.port = port
         self.bytes_per_second = bytes_per_second
+        self.fail = fail
         self.requests: list[str] = []
         self.lock = threading.Lock()
 
 
 @contextmanager
-def throttled(target_port: int, *, bytes_per_second: int):
-    throttle = Throttle(free_port(), bytes_per_second)
+def throttled(target_port: int, *, bytes_per_second: int, fail: str | None = None):
+    throttle = Throttle(free_port(), bytes_per_second, re.compile(fail) if fail else None)
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self):
@@ -36,10 +41,13 @@ def throttled(target_port: int, *, bytes_per_second: int):
             def upwards():
                 try:
                     while data := self.request.recv(CHUNK):
+                        paths = [m.group(2).decode() for m in REQUEST_LINE.finditer(data)]
                         with throttle.lock:
-                            throttle.requests += [
-                                m.group(2).decode() for m in REQUEST_LINE.finditer(data)
-                            ]
+                            throttle.requests += paths
+                        if throttle.fail and any(throttle.fail.search(p) for p in paths):
+                            self.request.sendall(FAILURE)
+                            upstream.close()
+                            return
                         upstream.sendall(data)
                 except OSError:
                     pass

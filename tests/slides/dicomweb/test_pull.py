@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pydicom
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -268,3 +269,32 @@ def test_a_pull_whose_worker_is_killed_mid_way_completes_after_a_restart(
     # What was on disk before the kill is not fetched again.
     assert len(fetched) <= 2 * job.instances_total - done_at_kill
     assert job.instances_done == job.instances_total == 3
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_pacs_failing_part_way_leaves_nothing_half_imported(
+    orthanc, stored_series, educator, django_capture_on_commit_callbacks
+):
+    from tests.throttle import throttled
+
+    level1 = pydicom.dcmread(stored_series[1], stop_before_pixels=True).SOPInstanceUID
+    with throttled(orthanc.port, bytes_per_second=10**9, fail=f"/instances/{level1}$") as pacs:
+        source = DicomwebSource.objects.create(
+            name="Failing PACS",
+            url=f"http://127.0.0.1:{pacs.port}/dicom-web",
+            auth=DicomwebSource.Auth.BASIC,
+            username=orthanc.auth[0],
+            secret=orthanc.auth[1],
+        )
+        job = request_pull(source, educator, *series_uids(stored_series))
+        with pytest.raises(dicomweb_import.TryAgain):
+            dicomweb_import.pull(job.id, last_try=False)
+        assert dicomweb_import.work_dir(job).exists()  # the instances fetched so far
+        with django_capture_on_commit_callbacks(execute=True):
+            dicomweb_import.pull(job.id, last_try=True)
+    job.refresh_from_db()
+    assert job.status == DicomwebImport.Status.FAILED
+    assert job.failure_reason.startswith("Failing PACS answered with an error (HTTP 500).")
+    assert job.slide is None and not Slide.objects.exists()
+    assert not dicomweb_import.work_dir(job).exists()
