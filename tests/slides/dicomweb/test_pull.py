@@ -25,6 +25,17 @@ from .conftest import series_uids
 TRACES = (CANARY, CANARY_DATE, CANARY_TIME, CANARY_UID_ROOT)
 
 
+def source_through(proxy, orthanc, *, name: str) -> DicomwebSource:
+    """A source that reaches the test Orthanc through a proxy (tests/throttle.py)."""
+    return DicomwebSource.objects.create(
+        name=name,
+        url=f"http://127.0.0.1:{proxy.port}/dicom-web",
+        auth=DicomwebSource.Auth.BASIC,
+        username=orthanc.auth[0],
+        secret=orthanc.auth[1],
+    )
+
+
 def request_pull(source, educator, study_uid: str, series_uid: str) -> DicomwebImport:
     return dicomweb_import.request_import(
         source=source,
@@ -229,13 +240,7 @@ def test_a_pull_whose_worker_is_killed_mid_way_completes_after_a_restart(
     from tests.throttle import throttled
 
     with throttled(orthanc.port, bytes_per_second=60_000) as slow:
-        source = DicomwebSource.objects.create(
-            name="Slow PACS",
-            url=f"http://127.0.0.1:{slow.port}/dicom-web",
-            auth=DicomwebSource.Auth.BASIC,
-            username=orthanc.auth[0],
-            secret=orthanc.auth[1],
-        )
+        source = source_through(slow, orthanc, name="Slow PACS")
         worker = Worker(celery_worker_env, tmp_path / "worker-1.log")
         worker.start()
         try:
@@ -280,13 +285,7 @@ def test_a_pacs_failing_part_way_leaves_nothing_half_imported(
 
     level1 = pydicom.dcmread(stored_series[1], stop_before_pixels=True).SOPInstanceUID
     with throttled(orthanc.port, bytes_per_second=10**9, fail=f"/instances/{level1}$") as pacs:
-        source = DicomwebSource.objects.create(
-            name="Failing PACS",
-            url=f"http://127.0.0.1:{pacs.port}/dicom-web",
-            auth=DicomwebSource.Auth.BASIC,
-            username=orthanc.auth[0],
-            secret=orthanc.auth[1],
-        )
+        source = source_through(pacs, orthanc, name="Failing PACS")
         job = request_pull(source, educator, *series_uids(stored_series))
         with pytest.raises(dicomweb_import.TryAgain):
             dicomweb_import.pull(job.id, last_try=False)
