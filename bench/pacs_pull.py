@@ -11,7 +11,8 @@ paths run on one Celery worker (concurrency 2) of a fresh benchmark deployment:
 - file import: the series zipped (stored) as an upload would be, handed to
   `services.create_slide`, timed to the slide's `build_finished_at`;
 - pull: `dicomweb_import.request_import` (WADO-RS, VOLUME instances only, de-identified,
-  zipped, then the same pipeline), timed from the request to the same `build_finished_at`.
+  moved into the slide's original folder, then the same pipeline), timed from the request to
+  the same `build_finished_at`.
 
 Writes its section into bench/RESULTS.md (bench/out/RESULTS-pacs-quick.md for --quick).
 """
@@ -131,7 +132,8 @@ def section(results: dict, recorded: str) -> list[str]:
         f"A {results['width']}×{results['height']} DICOM WSI series ({results['mib']} MiB, JPEG "
         "frames, LABEL and OVERVIEW included) in a local Orthanc; one Celery worker "
         "(concurrency 2). The pull fetches the VOLUME instances over WADO-RS, de-identifies "
-        "them, zips them and runs the same pipeline, which copies the level-0 JPEG frames.",
+        "them, moves them into the new slide's original folder and runs the same pipeline; "
+        "both paths copy the level-0 JPEG frames as they are.",
         "",
         "| Path | Seconds | Tiles | Runs |",
         "|---|---|---|---|",
