@@ -67,6 +67,8 @@ test: system-test-deps setup services lint
 bench: setup
 	bash scripts/install-system-deps.sh bench
 	$(BIN)/python -m bench.run
+	# (h): a PACS pull from a local Orthanc against the file import; splices its section in.
+	$(BIN)/python -m bench.pacs_pull
 
 clean:
 	rm -rf var staticfiles portal/static/vendor

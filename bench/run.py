@@ -15,7 +15,8 @@ in all; (g) tiles in the nginx deployment: nginx static against the shipped
 nginx configuration (deploy/nginx) and gunicorn alone (`bench/nginx_deployment.py`); (h) warm
 tiles with object storage (moto, a web node's tile cache) beside the local disk
 (`bench/object_storage.py`); (i) search over 10,000 slides and 2,000 cases (`bench/search.py`,
-alone: `python -m bench.search`). Set
+alone: `python -m bench.search`); (j) a PACS pull against the file import of the same series
+(`bench/pacs_pull.py`, run by `make bench` after this). Set
 BENCH_DATABASE, BENCH_BROKER_DB and BENCH_CACHE_DB to keep a second checkout's runs
 apart (defaults: database "bench", Redis 10 and 11). Prints a table and writes
 bench/RESULTS.md (bench/out/RESULTS-quick.md for --quick, so that a quick run never replaces the

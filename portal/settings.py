@@ -284,9 +284,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # These log a PACS's URLs and DICOM values (UIDs that name a hospital, accession numbers,
+        # search filters): never the portal's to keep. slides/dicomweb.py reports PACS errors.
+        **{
+            name: {"handlers": ["null"], "level": "CRITICAL", "propagate": False}
+            for name in ("dicomweb_client", "pydicom", "urllib3")
+        },
+    },
 }
 
 # The login page lists the demo accounts only where the demo is seeded (`make run`).

@@ -201,3 +201,108 @@ class SlideAlias(models.Model):
 
     def __str__(self) -> str:
         return str(self.alias)
+
+
+class DicomwebSource(models.Model):
+    """A PACS the portal may search and pull from over DICOMweb, configured by an educator.
+
+    `secret` (a password for basic auth, a token for bearer auth) is write-only: forms and the
+    admin never show it back, and nothing logs it.
+    """
+
+    class Auth(models.TextChoices):
+        NONE = "none", "None"
+        BASIC = "basic", "Basic (user name and password)"
+        BEARER = "bearer", "Bearer token"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(
+        max_length=500, help_text="The DICOMweb root, e.g. https://pacs.example.org/dicom-web"
+    )
+    auth = models.CharField(max_length=10, choices=Auth.choices, default=Auth.NONE)
+    username = models.CharField(max_length=200, blank=True)
+    secret = models.CharField(max_length=2000, blank=True)
+    # SHA-256 of the token this PACS presents when it sends to teaching (STOW-RS); the token
+    # itself is shown once, when made, and never stored.
+    push_token_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(auth="basic") | ~Q(username=""),
+                name="dicomweb_basic_auth_has_username",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DicomwebImport(models.Model):
+    """One series being pulled from a DICOMweb source into a new slide.
+
+    The series' own UIDs are kept only while the pull runs (to resume it) and are blanked when
+    it ends; the accession number only ever as a keyed hash (`dicom_deid.accession_hash`).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        FETCHING = "fetching", "Fetching"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        PULL = "pull", "Pulled by an educator"
+        PUSH = "push", "Sent by the PACS"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(DicomwebSource, on_delete=models.CASCADE, related_name="imports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.PULL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure_reason = models.TextField(blank=True)
+    study_uid = models.CharField(max_length=64, blank=True)
+    series_uid = models.CharField(max_length=64, blank=True)
+    accession_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    instances_total = models.PositiveIntegerField(default=0)
+    instances_done = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    burned_in_annotation = models.BooleanField(default=False)
+    slide = models.OneToOneField(
+        Slide, null=True, blank=True, on_delete=models.SET_NULL, related_name="dicomweb_import"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(instances_done__lte=models.F("instances_total")),
+                name="dicomweb_import_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(failure_reason=""),
+                name="dicomweb_import_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.FETCHING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.instances_total:
+            return 0
+        return int(100 * self.instances_done / self.instances_total)

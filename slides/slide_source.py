@@ -2,7 +2,8 @@
 
 `SlideSource.open` checks the decompression-bomb limits from the file's header before any pixel
 is decoded. When the full-resolution level is a JPEG-tiled TIFF directory whose square tiles can
-be served as they are (Aperio SVS, generic tiled TIFF), `raw_tile` returns a tile's compressed
+be served as they are (Aperio SVS, generic tiled TIFF), or a DICOM WSI instance of JPEG frames
+on such a grid (`dicom_frames.py`), `raw_tile` returns a tile's compressed
 bytes rewritten into a standalone, metadata-free JPEG: no decode, no re-encode, no quality loss.
 """
 
@@ -21,7 +22,7 @@ import openslide
 import tifffile
 from PIL import Image
 
-from . import jpeg_stream
+from . import dicom_frames, jpeg_stream
 from .source_files import SlideRejected
 
 RAW_VENDORS = frozenset({"aperio", "generic-tiff"})
@@ -79,10 +80,30 @@ class RawTileLayout:
     byte_counts: tuple[int, ...]
     tables: bytes | None
     rgb_components: bool
+    file: Path | None = None  # where the tiles are, when not in the file OpenSlide opened
+
+
+def _dicom_layout(path: Path, osr: openslide.OpenSlide) -> RawTileLayout | None:
+    frames = dicom_frames.locate_frames(path.parent, osr.dimensions, RAW_TILE_SIZES)
+    if frames is None:
+        return None
+    return RawTileLayout(
+        tile_size=frames.tile_size,
+        columns=frames.columns,
+        rows=frames.rows,
+        offsets=frames.offsets,
+        byte_counts=frames.byte_counts,
+        tables=None,
+        rgb_components=frames.rgb_components,
+        file=frames.file,
+    )
 
 
 def _raw_layout(path: Path, osr: openslide.OpenSlide) -> RawTileLayout | None:
-    """The level-0 tile directory of a TIFF whose JPEG tiles can be copied as they are."""
+    """The level-0 tile directory of a TIFF (or the level-0 frames of a DICOM WSI) whose JPEG
+    tiles can be copied as they are."""
+    if osr.properties.get("openslide.vendor") == "dicom":
+        return _dicom_layout(path, osr)
     if osr.properties.get("openslide.vendor") not in RAW_VENDORS:
         return None
     try:
@@ -177,7 +198,7 @@ class SlideSource:
         self.path = path
         self.osr = osr
         self.raw = raw
-        self._fd = os.open(path, os.O_RDONLY) if raw else None
+        self._fd = os.open(raw.file or path, os.O_RDONLY) if raw else None
         self._size = os.fstat(self._fd).st_size if raw else 0
         # A source dropped by the cache (evicted, cleared, or opened twice by two threads that
         # missed together) closes its descriptor once nothing uses it; OpenSlide does the same.

@@ -8,20 +8,22 @@ counted in the database by the pipeline, not by Celery, so the count survives th
 
 from __future__ import annotations
 
+import os
+
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import pipeline
+from . import dicomweb_import, pipeline
 from .object_storage import ObjectStorageUnavailable
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "ignore_result": True,
+PLAIN_TASK = {"acks_late": True, "ignore_result": True}
+TASK_OPTIONS = PLAIN_TASK | {
     # A bucket that cannot be reached is a passing outage: try again later, a few times.
     "autoretry_for": (ObjectStorageUnavailable,),
     "retry_backoff": 5,
     "max_retries": 5,
 }
+PACS_RETRY_SECONDS = float(os.environ.get("SLIDES_PACS_RETRY_SECONDS", "10"))
 
 
 @shared_task(**TASK_OPTIONS)
@@ -37,6 +39,21 @@ def build_chunk(chunk_id: int) -> None:
 @shared_task(**TASK_OPTIONS)
 def verify_pyramid(slide_id: int) -> None:
     pipeline.verify(slide_id)
+
+
+@shared_task(bind=True, max_retries=3, **PLAIN_TASK)
+def pull_dicomweb_series(self, import_id: int) -> None:
+    """Pull one series from a PACS (slides/dicomweb_import.py); a PACS that is down or failing
+    is tried again with growing pauses before the import ends FAILED."""
+    try:
+        dicomweb_import.pull(import_id, last_try=self.request.retries >= self.max_retries)
+    except dicomweb_import.TryAgain as error:
+        raise self.retry(countdown=PACS_RETRY_SECONDS * 2**self.request.retries) from error
+
+
+@shared_task(**TASK_OPTIONS)
+def finish_dicomweb_push(import_id: int) -> None:
+    dicomweb_import.finish_push(import_id)
 
 
 @worker_ready.connect

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import manage_views, tile_views, views
+from . import manage_views, pacs_views, stow_views, tile_views, views
 
 
 class IIIFSegmentConverter:
@@ -30,6 +30,23 @@ app_name = "slides"
 urlpatterns = [
     path("", views.library, name="library"),
     path("upload/", views.upload, name="upload"),
+    path("pacs/", pacs_views.search, name="pacs"),
+    path("pacs/import/", pacs_views.start_import, name="pacs-start-import"),
+    path("pacs/imports/<uuid:import_uuid>/", pacs_views.import_detail, name="pacs-import"),
+    path(
+        "pacs/imports/<uuid:import_uuid>/progress/",
+        pacs_views.import_progress,
+        name="pacs-import-progress",
+    ),
+    path("pacs/sources/", pacs_views.sources, name="pacs-sources"),
+    path("pacs/sources/new/", pacs_views.source_form, name="pacs-source-new"),
+    path("pacs/sources/<uuid:source_uuid>/", pacs_views.source_form, name="pacs-source-edit"),
+    path(
+        "pacs/sources/<uuid:source_uuid>/push-token/",
+        pacs_views.push_token,
+        name="pacs-source-push-token",
+    ),
+    path("stow/<uuid:source_uuid>/studies", stow_views.stow, name="stow"),
     path("<uuid:slide_uuid>/", views.detail, name="detail"),
     path("<uuid:slide_uuid>/progress/", views.progress, name="progress"),
     path("<uuid:slide_uuid>/status/", manage_views.status, name="status"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import access, pipeline, search, services, thumbnails
 from .forms import LibraryFilterForm, ReviewForm, SlideUploadForm
-from .models import Slide
+from .models import DicomwebImport, Slide
 from .tile_views import storage_outage_is_503
 from .viewer import viewer_context
 
@@ -96,6 +96,9 @@ def detail(request, slide_uuid):
         "can_manage": access.can_manage(request.user, slide),
         "review_form": ReviewForm(),
         "metadata": _metadata_rows(slide),
+        "burned_in_warning": DicomwebImport.objects.filter(
+            slide=slide, burned_in_annotation=True
+        ).exists(),
     }
     return render(request, "slides/detail.html", context)
 

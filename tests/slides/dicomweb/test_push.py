@@ -1,0 +1,207 @@
+"""Send to teaching: a PACS pushes a series over STOW-RS with its source's token
+(slides/stow_views.py, slides/dicomweb_push.py). The real Orthanc sends to the live portal; a
+real worker takes the series to the review gate; no canary survives, labels are thrown away,
+and without the token nothing is taken."""
+
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+
+import pydicom
+import pytest
+from django.urls import reverse
+
+from fixtures.pacs import CANARY
+from fixtures.synthetic import make_dicom_wsi
+from slides import dicomweb_push, storage
+from slides.dicomweb_import import work_dir
+from slides.models import DicomwebImport, DicomwebSource, Slide
+from tests.conftest import wait_for
+
+from .test_pull import TRACES, assert_no_canary_in_responses, database_text
+
+CT_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
+
+
+def stow_body(files) -> tuple[bytes, str]:
+    boundary = "test-" + secrets.token_hex(6)
+    body = b""
+    for path in files:
+        body += f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode()
+        body += path.read_bytes() + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    return body, f'multipart/related; type="application/dicom"; boundary={boundary}'
+
+
+@pytest.fixture(scope="module")
+def canary_files(tmp_path_factory):
+    level0 = make_dicom_wsi(tmp_path_factory.mktemp("push"), width=600, height=500, canary=True)
+    return sorted(level0.parent.glob("*.dcm"))  # level(s), LABEL and OVERVIEW
+
+
+@pytest.fixture
+def push_source(db):
+    source = DicomwebSource.objects.create(name="Pushing PACS", url="https://pacs.example/dw")
+    return source, dicomweb_push.make_push_token(source=source)
+
+
+def post(client, source, files, **headers):
+    body, content_type = stow_body(files)
+    return client.post(
+        reverse("slides:stow", args=[source.uuid]), body, content_type=content_type, **headers
+    )
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer wrong-token", "Basic " + base64.b64encode(b"x:wrong").decode(), "Bearer "],
+)
+def test_without_the_push_token_nothing_is_taken(client, push_source, canary_files, authorization):
+    source, _ = push_source
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    response = post(client, source, canary_files, **headers)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert not DicomwebImport.objects.exists()
+
+
+def test_a_source_without_a_token_takes_nothing_even_with_an_empty_one(client, db, canary_files):
+    source = DicomwebSource.objects.create(name="No push", url="https://pacs.example/dw")
+    response = post(client, source, canary_files, HTTP_AUTHORIZATION="Bearer ")
+    assert response.status_code == 401
+
+
+def test_a_pushed_series_is_taken_deidentified_and_its_label_thrown_away(
+    client, push_source, canary_files, django_capture_on_commit_callbacks
+):
+    source, token = push_source
+    basic = base64.b64encode(f"pacs:{token}".encode()).decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post(client, source, canary_files, HTTP_AUTHORIZATION=f"Basic {basic}")
+    assert response.status_code == 200, response.content
+    referenced = response.json()["00081199"]["Value"]
+    assert len(referenced) == len(canary_files)  # all taken (labels taken to be thrown away)
+    (job,) = DicomwebImport.objects.all()
+    assert len(callbacks) == 1  # the finishing task, queued once the rows are committed
+    volumes = [p for p in canary_files if "level" in p.name]  # the generator's VOLUME instances
+    assert (job.kind, job.status, job.instances_total) == ("push", "fetching", len(volumes))
+    assert job.study_uid == job.series_uid == ""
+    written = [path.read_bytes() for path in work_dir(job).glob("*.dcm")]
+    assert len(written) == len(volumes)
+    for data in written:
+        assert not any(trace.encode() in data for trace in TRACES)
+    assert CANARY not in database_text()
+
+
+def test_a_series_that_is_not_a_slide_is_refused_in_the_answer(
+    client, push_source, canary_files, tmp_path
+):
+    source, token = push_source
+    ct = pydicom.dcmread(canary_files[0])
+    ct.SOPClassUID = ct.file_meta.MediaStorageSOPClassUID = CT_STORAGE
+    path = tmp_path / "ct.dcm"
+    ct.save_as(path, enforce_file_format=True)
+    response = post(client, source, [path], HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 409
+    (failure,) = response.json()["00081198"]["Value"]
+    assert failure["00081197"]["Value"] == [dicomweb_push.SOP_CLASS_NOT_SUPPORTED]
+    assert not DicomwebImport.objects.exists()
+
+
+def test_a_chunked_body_is_read_where_the_server_de_chunks_it(
+    rf, push_source, canary_files, django_capture_on_commit_callbacks
+):
+    from slides.stow_views import stow
+
+    source, token = push_source
+    body, content_type = stow_body(canary_files)
+    request = rf.post("/", body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}")
+    del request.META["CONTENT_LENGTH"]  # as gunicorn passes a chunked request
+    request.META["wsgi.input_terminated"] = True
+    request.META["wsgi.input"] = io.BytesIO(body)  # a stream that ends, as gunicorn's does
+    with django_capture_on_commit_callbacks(execute=False):
+        response = stow(request, source.uuid)
+    assert response.status_code == 200, response.content
+    assert DicomwebImport.objects.get().instances_total >= 1
+
+
+def test_a_body_that_is_not_multipart_is_refused(client, push_source):
+    source, token = push_source
+    response = client.post(
+        reverse("slides:stow", args=[source.uuid]),
+        b"{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 415
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
+    orthanc, stored_series, live_server, celery_worker, client, educator
+):
+    source = DicomwebSource.objects.create(name="Hospital PACS", url=orthanc.dicomweb_url)
+    token = dicomweb_push.make_push_token(source=source)
+    stow_root = live_server.url + reverse("slides:stow", args=[source.uuid]).removesuffix("studies")
+    orthanc.rest(
+        "PUT",
+        "/dicom-web/servers/portal",
+        json={
+            "Url": stow_root,
+            "HttpHeaders": {"Authorization": f"Bearer {token}"},
+            # The test server (wsgiref) cannot read chunked bodies; gunicorn and nginx can
+            # (test_a_chunked_body_is_read_where_the_server_de_chunks_it).
+            "ChunkedTransfers": False,
+        },
+    )
+    series = orthanc.rest("GET", "/series").json()
+    orthanc.rest(
+        "POST", "/dicom-web/servers/portal/stow", json={"Resources": series, "Synchronous": True}
+    )
+
+    def at_review_gate():
+        job = DicomwebImport.objects.filter(kind="push").first()
+        if job and job.status == "failed":
+            raise AssertionError(job.failure_reason)
+        return job and job.slide_id and job.slide.status == "awaiting_review" and job
+
+    job = wait_for(at_review_gate, timeout=180, message="the pushed slide to reach review")
+    assert job.instances_total == 3  # the three VOLUME levels; LABEL and OVERVIEW thrown away
+    slide = Slide.objects.get(pk=job.slide_id)
+    assert (slide.width, slide.height) == (2000, 1500)
+    assert_no_canary_in_responses(client, educator, slide)
+    text = database_text()
+    log = celery_worker.log.read_text(errors="replace")
+    for trace in TRACES:
+        assert trace not in text, trace
+        assert trace not in log, trace
+    for tile in storage.pyramid_dir(slide.uuid).rglob("*.jpeg"):
+        assert not any(trace.encode() in tile.read_bytes() for trace in TRACES)
+
+
+def test_a_series_marked_as_burned_in_goes_to_review_with_a_warning(
+    client, push_source, canary_files, tmp_path, educator, django_capture_on_commit_callbacks
+):
+    from slides import dicomweb_import
+
+    source, token = push_source
+    (level0_path,) = [path for path in canary_files if path.name.endswith("level-0.dcm")]
+    level0 = pydicom.dcmread(level0_path)
+    assert level0.BurnedInAnnotation == "NO"
+    level0.BurnedInAnnotation = "YES"
+    path = tmp_path / "burned.dcm"
+    level0.save_as(path, enforce_file_format=True)
+    with django_capture_on_commit_callbacks(execute=False):
+        post(client, source, [path], HTTP_AUTHORIZATION=f"Bearer {token}")
+    job = DicomwebImport.objects.get()
+    assert job.burned_in_annotation
+    with django_capture_on_commit_callbacks(execute=False):
+        dicomweb_import.finish_push(job.id)
+    job.refresh_from_db()
+    Slide.objects.filter(pk=job.slide_id).update(status="awaiting_review")
+    client.force_login(educator)
+    page = client.get(reverse("slides:detail", args=[job.slide.uuid]))
+    assert b"text burned into the image" in page.content
