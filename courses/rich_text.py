@@ -1,4 +1,6 @@
-"""Sanitising the rich text educators write (clinical history, discussion): pure."""
+"""Sanitising the rich text educators write (clinical history, discussion): pure.
+
+`markdown_text.py` renders Markdown and sanitises the result with this allow-list."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "sub", "sup", "a", "span",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan"}, "th": {"colspan"}}
+URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitise(html: str) -> str:
@@ -18,6 +21,6 @@ def sanitise(html: str) -> str:
         html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     ).strip()
