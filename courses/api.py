@@ -28,7 +28,7 @@ from portal.json_fields import StorableJSONField, check_storable
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 from slides import geometry as geo
 
-from . import access, services
+from . import access, markdown_text, services
 from .assessment.selectors import exam_lock
 from .models import Case, CaseSlide, Course, Enrolment, EnrolmentRole, Module
 
@@ -113,8 +113,21 @@ class CaseSummaryOutput(serializers.Serializer):
     position = serializers.IntegerField()
 
 
+class MarkdownHtmlField(serializers.CharField):
+    """Read only: the source field's Markdown as sanitised HTML (courses/markdown_text.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return markdown_text.render(value)
+
+
 class CaseOutput(CaseSummaryOutput):
-    clinical_history = serializers.CharField()
+    clinical_history = serializers.CharField(help_text="Markdown, as the educator wrote it.")
+    clinical_history_html = MarkdownHtmlField(
+        source="clinical_history", help_text="The clinical history rendered, safe to show as is."
+    )
     reveal_allowed = serializers.BooleanField()
     slides = CaseSlideOutput(many=True, source="case_slides.all")
 

@@ -2,7 +2,7 @@
 
 CommonMark (markdown-it-py) with raw HTML allowed, so the simple HTML educators typed before
 Markdown (case histories and discussions) renders as it did; then everything goes through nh3
-with the allow-list in `rich_text.py`. The sanitiser, not the Markdown parser, is the safety
+with the allow-list below. The sanitiser, not the Markdown parser, is the safety
 line: a scheme, tag or attribute the parser lets through is still removed.
 
 Headings are moved two levels down (`#` is an `h3`): the page around the text owns `h1` and
@@ -20,14 +20,18 @@ from urllib.parse import unquote
 import nh3
 from markdown_it import MarkdownIt
 
-from .rich_text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
-
 HEADING_SHIFT = 2
-BLOCK_TAGS = ALLOWED_TAGS | {"code", "pre", "hr", "h5", "h6"}
+BLOCK_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "h5", "h6",
+    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "sub", "sup", "a", "span",
+    "code", "pre", "hr",
+}  # fmt: skip
 # Inside a label, an option or a sentence: no paragraphs, lists, tables or headings.
 INLINE_TAGS = {"strong", "b", "em", "i", "u", "sub", "sup", "a", "code", "br", "span"}
 # What one preview may send: far above any case, well below a memory worry.
 MAX_SOURCE_CHARS = 100_000
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan"}, "th": {"colspan"}}
+URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def _image_as_alt_text(self, tokens, idx, options, env) -> str:

@@ -1,0 +1,77 @@
+"""Educators' Markdown on the pages trainees read: rendered, sanitised, old HTML unchanged."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from courses import services
+from courses.assessment import authoring
+
+XSS = '<img src=x onerror="alert(1)"> [x](javascript:alert(1)) <script>alert(2)</script>'
+
+
+def assert_harmless(html: str) -> None:
+    """No trace of XSS as markup (the page's own scripts may say "onerror" in their code)."""
+    assert "<img src=x" not in html and "onerror=" not in html
+    assert 'href="javascript' not in html.lower()
+    assert "alert(2)" not in html and "alert(3)" not in html
+
+
+def _write_case(case, **text):
+    fields = {"clinical_history": "", "diagnosis": "", "discussion": "", **text}
+    services.update_case(case=case, title=case.title, reveal_allowed=True, **fields)
+
+
+def test_a_case_written_in_markdown_reads_formatted_and_harmless(client, trainee, case):
+    _write_case(
+        case,
+        clinical_history=f"A **2 cm** mass.\n\n- smoker\n- no history\n\n{XSS}",
+        diagnosis="*Adenocarcinoma*",
+        discussion="## Why\n\nSee [WHO](https://example.org/who).",
+    )
+    client.force_login(trainee)
+    url = reverse("courses:case", args=[case.uuid])
+    client.post(reverse("courses:case-reveal", args=[case.uuid]))
+    html = client.get(url).content.decode()
+    assert "A <strong>2 cm</strong> mass." in html
+    assert "<li>smoker</li>" in html
+    assert "<em>Adenocarcinoma</em>" in html
+    assert "<h4>Why</h4>" in html
+    assert '<a href="https://example.org/who" rel="noopener noreferrer">WHO</a>' in html
+    assert_harmless(html)
+
+
+def test_a_case_written_in_html_before_markdown_reads_as_before(client, trainee, case):
+    client.force_login(trainee)
+    html = client.get(reverse("courses:case", args=[case.uuid])).content.decode()
+    assert "<p>A 64-year-old with <b>rectal bleeding</b>.</p>" in html
+
+
+def test_the_case_api_gives_the_markdown_and_its_safe_html(client, trainee, case):
+    _write_case(case, clinical_history=f"A **2 cm** mass. {XSS}")
+    client.force_login(trainee)
+    data = client.get(f"/api/cases/{case.uuid}/").json()
+    assert data["clinical_history"].startswith("A **2 cm** mass.")
+    assert data["clinical_history_html"].startswith("<p>A <strong>2 cm</strong> mass.")
+    assert_harmless(data["clinical_history_html"])
+
+
+def test_questions_and_options_in_markdown_read_formatted_in_the_preview(client, educator, course):
+    quiz = authoring.create_quiz(course=course, title="Q", kind="practice", published=False)
+    quiz.instructions = "Read the **history** first."
+    quiz.save(update_fields=["instructions"])
+    authoring.add_question(
+        quiz=quiz,
+        type="single",
+        prompt=f"Which *organ*? {XSS}",
+        options=[
+            {"text": "**Colon**", "correct": True, "feedback": "See `crypts`"},
+            {"text": "Lung <script>alert(3)</script>"},
+        ],
+    )
+    client.force_login(educator)
+    html = client.get(reverse("courses:quiz-preview", args=[quiz.uuid])).content.decode()
+    assert "Read the <strong>history</strong> first." in html
+    assert "Which <em>organ</em>?" in html
+    assert "<strong>Colon</strong>" in html
+    assert_harmless(html)
