@@ -114,13 +114,16 @@ class CaseSummaryOutput(serializers.Serializer):
 
 
 class MarkdownHtmlField(serializers.CharField):
-    """Read only: the source field's Markdown as sanitised HTML (courses/markdown_text.py)."""
+    """Read only: the source field's Markdown as sanitised HTML (courses/markdown_text.py),
+    block HTML or, with `inline`, one line's worth (no paragraph around it)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, inline: bool = False, **kwargs):
+        self.inline = inline
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value) -> str:
-        return markdown_text.render(value)
+        render = markdown_text.render_inline if self.inline else markdown_text.render
+        return render(value)
 
 
 class CaseOutput(CaseSummaryOutput):
@@ -164,6 +167,7 @@ class AnnotationOutput(serializers.Serializer):
     version = serializers.IntegerField()
     geometry = GeometryField()
     properties = AnnotationPropertiesField()
+    note_html = MarkdownHtmlField(source="note", help_text="The note rendered, safe to show as is.")
     updated_at = serializers.DateTimeField()
 
 
@@ -172,7 +176,10 @@ class TourStopData(serializers.Serializer):
     center_y = serializers.FloatField()
     view_width = serializers.FloatField(min_value=0.0001)
     rotation = serializers.FloatField(required=False, default=0)
-    text = serializers.CharField(max_length=500)
+    text = serializers.CharField(max_length=500, help_text="Markdown, one line's worth.")
+    text_html = MarkdownHtmlField(
+        source="text", inline=True, help_text="The text rendered, safe to show as is."
+    )
 
 
 class TourOutput(serializers.Serializer):

@@ -75,3 +75,28 @@ def test_questions_and_options_in_markdown_read_formatted_in_the_preview(client,
     assert "Which <em>organ</em>?" in html
     assert "<strong>Colon</strong>" in html
     assert_harmless(html)
+
+
+def test_annotation_notes_and_tour_stops_come_with_their_safe_html(
+    client, educator, trainee, case_slide
+):
+    services.create_annotation(
+        case_slide=case_slide,
+        author=educator,
+        geometry={"type": "Point", "coordinates": [100, 100]},
+        properties={"kind": "point", "label": "Crypt", "note": f"A **crypt** abscess. {XSS}"},
+    )
+    services.replace_tour(
+        case_slide=case_slide,
+        stops=[{"center_x": 10, "center_y": 10, "view_width": 50, "text": f"See *here* {XSS}"}],
+        version=case_slide.tour_version,
+    )
+    client.force_login(trainee)
+    [annotation] = client.get(reverse("api-annotation-list", args=[case_slide.uuid])).json()
+    assert annotation["properties"]["note"].startswith("A **crypt** abscess.")
+    assert annotation["note_html"].startswith("<p>A <strong>crypt</strong> abscess.")
+    assert_harmless(annotation["note_html"])
+    [stop] = client.get(reverse("api-tour", args=[case_slide.uuid])).json()["stops"]
+    assert stop["text_html"].startswith("See <em>here</em>")
+    assert "<p>" not in stop["text_html"]
+    assert_harmless(stop["text_html"])
