@@ -100,3 +100,41 @@ def test_annotation_notes_and_tour_stops_come_with_their_safe_html(
     assert stop["text_html"].startswith("See <em>here</em>")
     assert "<p>" not in stop["text_html"]
     assert_harmless(stop["text_html"])
+
+
+def test_feedback_after_each_question_comes_with_its_safe_html(client, trainee, course):
+    from django.utils import timezone
+
+    from courses.assessment import attempts
+
+    quiz = authoring.create_quiz(
+        course=course,
+        title="Q",
+        kind="practice",
+        published=True,
+        feedback_policy="after_each",
+        opens_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    question = authoring.add_question(
+        quiz=quiz,
+        type="single",
+        prompt="Which organ?",
+        options=[
+            {"text": "Colon", "correct": True, "feedback": f"Yes: see the *crypts* {XSS}"},
+            {"text": "Lung"},
+        ],
+    )
+    attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=timezone.now())
+    key = question.choices.get(text="Colon").key
+    attempts.save_answer(
+        attempt=attempt,
+        question_uuid=question.uuid,
+        payload={"choice": key},
+        version=0,
+        now=timezone.now(),
+    )
+    client.force_login(trainee)
+    response = client.post(f"/api/attempts/{attempt.uuid}/answers/{question.uuid}/check/")
+    feedback = response.json()["question"]["feedback"]
+    assert feedback["choice_feedback_html"][key].startswith("Yes: see the <em>crypts</em>")
+    assert_harmless(feedback["choice_feedback_html"][key])
