@@ -14,7 +14,7 @@ fields these replace kept them.
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 from urllib.parse import unquote
 
 import nh3
@@ -93,3 +93,10 @@ def render_inline(text: str) -> str:
     """One line of Markdown (an option, a feedback sentence, a tour stop) as sanitised inline
     HTML: emphasis, code and links; no paragraph around it."""
     return _clean(_MD.renderInline(text or ""), INLINE_TAGS)
+
+
+def render_plain(text: str) -> str:
+    """The words of the Markdown without its markup, for one-line summaries (lists of questions,
+    table headers). Plain text: the template escapes it."""
+    words = nh3.clean(_MD.render(text or ""), tags=set())
+    return " ".join(unescape(words).split())

@@ -26,3 +26,9 @@ def markdown(text: str) -> str:
 def markdown_inline(text: str) -> str:
     """One line of educator-written Markdown as sanitised inline HTML."""
     return mark_safe(markdown_text.render_inline(text))  # sanitised by nh3
+
+
+@register.filter
+def markdown_plain(text: str) -> str:
+    """Educator-written Markdown as plain words, for summaries (escaped like any text)."""
+    return markdown_text.render_plain(text)

@@ -138,3 +138,18 @@ def test_feedback_after_each_question_comes_with_its_safe_html(client, trainee, 
     feedback = response.json()["question"]["feedback"]
     assert feedback["choice_feedback_html"][key].startswith("Yes: see the <em>crypts</em>")
     assert_harmless(feedback["choice_feedback_html"][key])
+
+
+def test_lists_of_questions_show_the_prompt_without_its_markup(client, educator, course):
+    quiz = authoring.create_quiz(course=course, title="Q", kind="practice", published=False)
+    authoring.add_question(
+        quiz=quiz,
+        type="single",
+        prompt="Which **organ** <script>alert(3)</script>",
+        options=[{"text": "Colon", "correct": True}, {"text": "Lung"}],
+    )
+    client.force_login(educator)
+    html = client.get(reverse("courses:quiz-edit", args=[quiz.uuid])).content.decode()
+    assert "Which organ" in html
+    assert "**organ**" not in html
+    assert_harmless(html)

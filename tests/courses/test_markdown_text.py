@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from courses.markdown_text import render, render_inline
+from courses.markdown_text import render, render_inline, render_plain
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -147,3 +147,8 @@ def test_inline_rendering_has_no_blocks():
 def test_empty_text_renders_empty():
     assert render("") == ""
     assert render_inline(None) == ""
+
+
+def test_a_summary_keeps_the_words_without_the_markup():
+    assert render_plain("# Which **organ**?\n\n- a & b\n- *c*") == "Which organ? a & b c"
+    assert render_plain("<script>alert(1)</script>Ki-67 < 5%") == "Ki-67 < 5%"
