@@ -62,6 +62,8 @@
         headers: { "X-CSRFToken": csrfToken(area) },
       })
         .then(function (response) {
+          // 400 says why (too long); anything else is a whole error page, not a preview.
+          if (!response.ok && response.status !== 400) throw new Error(String(response.status));
           return response.text();
         })
         .then(function (html) {
