@@ -7,6 +7,7 @@ import pytest
 
 from courses import services
 from tests.conftest import log_in
+from tests.courses.conftest import attempt_with_feedback_after_each
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,34 +46,17 @@ def test_an_educator_writes_a_case_in_markdown_with_a_preview(browser_page, educ
 def test_feedback_after_a_checked_answer_shows_the_educators_markdown(
     browser_page, educator, trainee
 ):
-    from django.utils import timezone
-
-    from courses.assessment import attempts, authoring
-
     course = services.create_course(owner=educator, title="Markdown quiz course")
     services.update_course(
         course=course, title=course.title, description="", status="published", cover_slide=None
     )
     services.enrol(course=course, identifiers=[trainee.username], role="trainee", added_by=None)
-    quiz = authoring.create_quiz(
-        course=course,
-        title="Practice",
-        kind="practice",
-        published=True,
-        feedback_policy="after_each",
-        opens_at=timezone.now() - timezone.timedelta(hours=1),
-    )
-    question = authoring.add_question(
-        quiz=quiz,
-        type="single",
+    attempt, question, key = attempt_with_feedback_after_each(
+        course,
+        trainee,
         prompt="Which *organ*?",
-        options=[
-            {"text": "**Skin**", "correct": True, "feedback": "Yes: see the *epidermis*."},
-            {"text": "Lung"},
-        ],
+        correct={"text": "**Skin**", "feedback": "Yes: see the *epidermis*."},
     )
-    attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=timezone.now())
-    key = question.choices.get(is_correct=True).key
     page = browser_page
     log_in(page, trainee.username)
     page.goto(f"/attempts/{attempt.uuid}/")

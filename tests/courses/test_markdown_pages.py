@@ -7,6 +7,8 @@ from django.urls import reverse
 from courses import services
 from courses.assessment import authoring
 
+from .conftest import attempt_with_feedback_after_each
+
 XSS = '<img src=x onerror="alert(1)"> [x](javascript:alert(1)) <script>alert(2)</script>'
 
 
@@ -107,25 +109,10 @@ def test_feedback_after_each_question_comes_with_its_safe_html(client, trainee, 
 
     from courses.assessment import attempts
 
-    quiz = authoring.create_quiz(
-        course=course,
-        title="Q",
-        kind="practice",
-        published=True,
-        feedback_policy="after_each",
-        opens_at=timezone.now() - timezone.timedelta(hours=1),
+    feedback = f"Yes: see the *crypts* {XSS}"
+    attempt, question, key = attempt_with_feedback_after_each(
+        course, trainee, prompt="Which organ?", correct={"text": "Colon", "feedback": feedback}
     )
-    question = authoring.add_question(
-        quiz=quiz,
-        type="single",
-        prompt="Which organ?",
-        options=[
-            {"text": "Colon", "correct": True, "feedback": f"Yes: see the *crypts* {XSS}"},
-            {"text": "Lung"},
-        ],
-    )
-    attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=timezone.now())
-    key = question.choices.get(text="Colon").key
     attempts.save_answer(
         attempt=attempt,
         question_uuid=question.uuid,
