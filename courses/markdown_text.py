@@ -85,7 +85,7 @@ def _clean(html: str, tags: set[str]) -> str:
 
 def render(text: str) -> str:
     """Markdown (or the simple HTML written before it) as sanitised block HTML: paragraphs,
-    lists, tables, headings from h3, quotes, code; links with http(s)/mailto only."""
+    lists, tables, headings from h3, quotes, code; links only http(s), mailto or relative."""
     return _clean(_MD.render(text or ""), BLOCK_TAGS)
 
 
