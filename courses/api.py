@@ -28,7 +28,7 @@ from portal.json_fields import StorableJSONField, check_storable
 from portal.pagination import PAGE, PAGE_NOT_FOUND, paginated
 from slides import geometry as geo
 
-from . import access, services
+from . import access, markdown_text, services
 from .assessment.selectors import exam_lock
 from .models import Case, CaseSlide, Course, Enrolment, EnrolmentRole, Module
 
@@ -113,8 +113,24 @@ class CaseSummaryOutput(serializers.Serializer):
     position = serializers.IntegerField()
 
 
+class MarkdownHtmlField(serializers.CharField):
+    """Read only: the source field's Markdown as sanitised HTML (courses/markdown_text.py),
+    block HTML or, with `inline`, one line's worth (no paragraph around it)."""
+
+    def __init__(self, *, inline: bool = False, **kwargs):
+        self.inline = inline
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        render = markdown_text.render_inline if self.inline else markdown_text.render
+        return render(value)
+
+
 class CaseOutput(CaseSummaryOutput):
-    clinical_history = serializers.CharField()
+    clinical_history = serializers.CharField(help_text="Markdown, as the educator wrote it.")
+    clinical_history_html = MarkdownHtmlField(
+        source="clinical_history", help_text="The clinical history rendered, safe to show as is."
+    )
     reveal_allowed = serializers.BooleanField()
     slides = CaseSlideOutput(many=True, source="case_slides.all")
 
@@ -151,6 +167,7 @@ class AnnotationOutput(serializers.Serializer):
     version = serializers.IntegerField()
     geometry = GeometryField()
     properties = AnnotationPropertiesField()
+    note_html = MarkdownHtmlField(source="note", help_text="The note rendered, safe to show as is.")
     updated_at = serializers.DateTimeField()
 
 
@@ -159,7 +176,10 @@ class TourStopData(serializers.Serializer):
     center_y = serializers.FloatField()
     view_width = serializers.FloatField(min_value=0.0001)
     rotation = serializers.FloatField(required=False, default=0)
-    text = serializers.CharField(max_length=500)
+    text = serializers.CharField(max_length=500, help_text="Markdown, one line's worth.")
+    text_html = MarkdownHtmlField(
+        source="text", inline=True, help_text="The text rendered, safe to show as is."
+    )
 
 
 class TourOutput(serializers.Serializer):

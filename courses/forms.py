@@ -4,12 +4,18 @@ from django import forms
 
 from slides.models import Slide
 
+from .markdown_text import MAX_SOURCE_CHARS
 from .models import Course, EnrolmentRole
+
+
+def markdown_area(rows: int) -> forms.Textarea:
+    """A textarea for Markdown: courses/markdown-preview.js puts the hint and a Preview by it."""
+    return forms.Textarea(attrs={"rows": rows, "data-markdown": ""})
 
 
 class CourseForm(forms.Form):
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(required=False, widget=markdown_area(4))
 
 
 class CourseSettingsForm(CourseForm):
@@ -44,9 +50,9 @@ class OrderForm(forms.Form):
 
 class CaseForm(forms.Form):
     title = forms.CharField(max_length=200)
-    clinical_history = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    diagnosis = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    discussion = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    clinical_history = forms.CharField(required=False, widget=markdown_area(8))
+    diagnosis = forms.CharField(required=False, widget=markdown_area(2))
+    discussion = forms.CharField(required=False, widget=markdown_area(6))
     reveal_allowed = forms.BooleanField(
         required=False,
         label="Trainees may reveal the diagnosis",
@@ -88,3 +94,7 @@ class EnrolCsvForm(forms.Form):
 
 class JoinForm(forms.Form):
     code = forms.CharField(max_length=12, label="Join code")
+
+
+class MarkdownPreviewForm(forms.Form):
+    text = forms.CharField(required=False, strip=False, max_length=MAX_SOURCE_CHARS)

@@ -32,7 +32,6 @@ from .models import (
     TourStop,
     new_join_code,
 )
-from .rich_text import sanitise
 
 User = get_user_model()
 MAX_TOUR_STOPS = 50
@@ -146,9 +145,9 @@ def update_case(
     reveal_allowed: bool,
 ) -> Case:
     case.title = title.strip()
-    case.clinical_history = sanitise(clinical_history)
+    case.clinical_history = clinical_history.strip()
     case.diagnosis = diagnosis.strip()
-    case.discussion = sanitise(discussion)
+    case.discussion = discussion.strip()
     case.reveal_allowed = reveal_allowed
     case.full_clean()
     case.save()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("courses/<uuid:course_uuid>/modules/order/", authoring.module_order, name="module-order"),
     path("join/", courses.join, name="join"),
     path("search/", search.search_page, name="search"),
+    path("markdown/preview/", authoring.markdown_preview, name="markdown-preview"),
     path("modules/<uuid:module_uuid>/edit/", authoring.module_edit, name="module-edit"),
     path("modules/<uuid:module_uuid>/move/", authoring.module_move, name="module-move"),
     path("modules/<uuid:module_uuid>/delete/", authoring.module_delete, name="module-delete"),

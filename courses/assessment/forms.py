@@ -6,12 +6,13 @@ from django import forms
 
 from portal import json_limits
 
+from ..forms import markdown_area
 from ..models import CaseSlide, Question, Quiz
 
 
 class QuizForm(forms.Form):
     title = forms.CharField(max_length=200)
-    instructions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    instructions = forms.CharField(required=False, widget=markdown_area(3))
     kind = forms.ChoiceField(choices=Quiz.Kind.choices)
     opens_at = forms.DateTimeField(
         required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -110,7 +111,7 @@ def format_options(choices) -> str:
 
 
 class QuestionForm(forms.Form):
-    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    prompt = forms.CharField(widget=markdown_area(3))
     points = forms.FloatField(min_value=0.1, initial=1)
     agreement_percent = forms.FloatField(required=False, min_value=0, max_value=100, initial=20)
     case_slide = forms.ModelChoiceField(
@@ -120,14 +121,15 @@ class QuestionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="One option per line. Start the correct one(s) with *. "
-        "Add feedback after || (e.g. '* Adenocarcinoma || Yes: glands invade the wall').",
+        "Add feedback after || (e.g. '* Adenocarcinoma || Yes: glands invade the wall'). "
+        "Options and feedback may use Markdown on their line (**bold**, *italic*, [link](https://…)).",
     )
     reference_geometry = forms.CharField(required=False, widget=forms.HiddenInput)
     value = forms.FloatField(required=False, help_text="Numeric answer, or the length in µm.")
     tolerance = forms.FloatField(required=False, min_value=0, initial=0)
     full_at = forms.FloatField(required=False, min_value=0, max_value=1, initial=0.8)
     zero_at = forms.FloatField(required=False, min_value=0, max_value=1, initial=0.3)
-    model_answer = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    model_answer = forms.CharField(required=False, widget=markdown_area(2))
     start_center_x = forms.FloatField(required=False, widget=forms.HiddenInput)
     start_center_y = forms.FloatField(required=False, widget=forms.HiddenInput)
     start_view_width = forms.FloatField(required=False, widget=forms.HiddenInput)

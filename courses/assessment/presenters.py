@@ -11,6 +11,7 @@ from __future__ import annotations
 from slides.models import SlideAlias
 from slides.viewer import viewer_context
 
+from .. import markdown_text
 from ..models import Answer, Attempt, Mark, Question, Quiz
 from . import marking
 from .selectors import ExamLock, exam_lock, feedback_visible
@@ -100,13 +101,19 @@ def feedback_sentence(question: Question, mark: Mark | None) -> tuple[str, bool]
 
 
 def _answer_key(question: Question) -> dict:
+    """The reference data; the educator's Markdown with its sanitised rendering (`*_html`) for
+    the page's script (attempt-feedback.js) to show as is."""
     reference = getattr(question, "reference", None)
+    feedback = {c.key: c.feedback for c in question.choices.all() if c.feedback}
+    model_answer = reference.model_answer if reference else ""
     return {
         "correct_choices": [c.key for c in question.choices.all() if c.is_correct],
-        "choice_feedback": {c.key: c.feedback for c in question.choices.all() if c.feedback},
+        "choice_feedback": feedback,
+        "choice_feedback_html": {k: markdown_text.render_inline(v) for k, v in feedback.items()},
         "reference_geometry": reference.geometry if reference and question.is_spatial else None,
         "reference_value": reference.value if reference else None,
-        "model_answer": reference.model_answer if reference else "",
+        "model_answer": model_answer,
+        "model_answer_html": markdown_text.render(model_answer),
     }
 
 

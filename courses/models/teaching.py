@@ -128,7 +128,8 @@ class Case(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="cases")
     title = models.CharField(max_length=200)
-    # Sanitised HTML (courses/rich_text.py) — never rendered from unsanitised input.
+    # Markdown as the educator wrote it (older cases: simple HTML). Shown only through
+    # courses/markdown_text.py (the `markdown` filter), which sanitises what it renders.
     clinical_history = models.TextField(blank=True)
     diagnosis = models.TextField(blank=True)
     discussion = models.TextField(blank=True)

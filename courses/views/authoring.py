@@ -6,14 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import access, confirmation, services
+from .. import access, confirmation, markdown_text, services
 from ..assessment.selectors import exam_lock
-from ..forms import CaseForm, CaseSlideForm, MoveForm, OrderForm, StainForm, TitleForm
+from ..forms import (
+    CaseForm,
+    CaseSlideForm,
+    MarkdownPreviewForm,
+    MoveForm,
+    OrderForm,
+    StainForm,
+    TitleForm,
+)
 from .courses import _error_messages
 from .study import case_slide_viewer
 
@@ -261,3 +269,20 @@ def annotate(request, case_slide_uuid):
             "viewer": case_slide_viewer(case_slide, exam_lock(request.user)),
         },
     )
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """What a Markdown field will look like, as the page will show it: an HTML fragment for the
+    "Preview" beside each Markdown textarea (courses/static/courses/markdown-preview.js)."""
+    if not access.can_create_courses(request.user):
+        raise Http404
+    form = MarkdownPreviewForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            f"<p>Too long to preview (at most {markdown_text.MAX_SOURCE_CHARS:,} characters).</p>",
+            status=400,
+        )
+    html = markdown_text.render(form.cleaned_data["text"])
+    return HttpResponse(html or '<p class="muted">Nothing to preview yet.</p>')

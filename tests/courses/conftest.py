@@ -148,3 +148,24 @@ def question_uuids(quiz) -> list[str]:
     from courses.models import Question
 
     return [str(u) for u in Question.objects.in_quiz(quiz).values_list("uuid", flat=True)]
+
+
+def attempt_with_feedback_after_each(course, trainee, *, prompt: str, correct: dict):
+    """A started attempt at a practice quiz (feedback after each question) of one single-choice
+    question: `correct` is the right option, "Lung" the wrong one."""
+    from django.utils import timezone
+
+    from courses.assessment import attempts, authoring
+
+    quiz = authoring.create_quiz(
+        course=course,
+        title="Q",
+        kind="practice",
+        published=True,
+        feedback_policy="after_each",
+        opens_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    options = [{**correct, "correct": True}, {"text": "Lung"}]
+    question = authoring.add_question(quiz=quiz, type="single", prompt=prompt, options=options)
+    attempt = attempts.start_attempt(quiz=quiz, trainee=trainee, now=timezone.now())
+    return attempt, question, question.choices.get(is_correct=True).key

@@ -66,10 +66,11 @@
       box.appendChild(el("p", { class: "small", text: "The accepted answer is " + formatNumber(fb.reference_value, 4) + "." }));
     }
     if (fb.model_answer) {
-      box.appendChild(el("div", { class: "quiz-feedback__block" }, [
-        el("h4", { text: "Model answer" }),
-        el("p", { class: "quiz-feedback__pre", text: fb.model_answer }),
-      ]));
+      // *_html: the server's sanitised rendering of the educator's Markdown (courses/markdown_text.py).
+      var modelAnswer = el("div", { class: "quiz-model-answer rich-text" });
+      if (typeof fb.model_answer_html === "string") modelAnswer.innerHTML = fb.model_answer_html;
+      else modelAnswer.textContent = fb.model_answer;
+      box.appendChild(el("div", { class: "quiz-feedback__block" }, [el("h4", { text: "Model answer" }), modelAnswer]));
     }
     if (fb.comment) {
       box.appendChild(el("div", { class: "quiz-feedback__block quiz-feedback__comment", "data-examiner-comment": true }, [
@@ -82,13 +83,18 @@
     // Correct options and their feedback, in the option list.
     var correct = fb.correct_choices || [];
     var notes = fb.choice_feedback || {};
+    var notesHtml = fb.choice_feedback_html || {};
     section.querySelectorAll("[data-choice]").forEach(function (node) {
       var key = node.getAttribute("data-choice");
       if (correct.indexOf(key) !== -1) {
         node.classList.add("quiz-choice--correct");
         node.appendChild(el("span", { class: "quiz-choice__verdict", text: "Correct option" }));
       }
-      if (notes[key]) node.appendChild(el("p", { class: "quiz-choice__feedback", text: notes[key] }));
+      if (!notes[key]) return;
+      var note = el("p", { class: "quiz-choice__feedback" });
+      if (typeof notesHtml[key] === "string") note.innerHTML = notesHtml[key];
+      else note.textContent = notes[key];
+      node.appendChild(note);
     });
 
     // The reference on the slide, with a key to the layers.

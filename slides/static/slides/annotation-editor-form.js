@@ -25,6 +25,8 @@
   }
   var el = Kit.el;
 
+  // Notes are Markdown, rendered and sanitised by the server (courses/markdown_text.py).
+  var MARKDOWN_HINT = "Markdown: **bold**, *italic*, - lists, [link](https://…)";
   var SWATCHES = [
     ["#1f77b4", "Blue"],
     ["#d62728", "Red"],
@@ -44,7 +46,8 @@
     var id = this.ctx.id;
 
     var label = el("input", { type: "text", id: id + "-label", name: "label", maxlength: "200", autocomplete: "off" });
-    var note = el("textarea", { id: id + "-note", name: "note", rows: "4", maxlength: "5000" });
+    var note = el("textarea", { id: id + "-note", name: "note", rows: "4", maxlength: "5000", "aria-describedby": id + "-note-hint" });
+    var noteHint = el("p", { class: "help", id: id + "-note-hint", text: MARKDOWN_HINT });
     var custom = el("input", { type: "color", id: id + "-colour", name: "colour", "aria-label": "Other colour", title: "Other colour" });
     var swatches = el("div", { class: "anno-swatches", role: "group", "aria-label": "Colour" });
     SWATCHES.forEach(function (entry) {
@@ -71,6 +74,7 @@
       el("span", { class: "anno-form__label", id: id + "-colour-label", text: "Colour" }),
       swatches,
       el("label", { for: note.id, text: "Note for learners" }),
+      noteHint,
       note,
       remove,
     ]);

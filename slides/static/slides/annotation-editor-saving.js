@@ -134,6 +134,7 @@
           if (typeof properties.label === "string" && document.activeElement !== self.form.label) item.label = properties.label;
           if (!item.deleted) self.layer.draw(item);
         }
+        Annotations.rendered(item, data);
         item.saved = Annotations.snapshot({
           geometry: data.geometry || item.geometry,
           kind: properties.kind || item.kind,

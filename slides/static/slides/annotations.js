@@ -2,7 +2,7 @@
  * Teaching annotations drawn over the slide, with a legend, notes and "fly to".
  *
  * Activated by `data-annotations-url` on a [data-slide-viewer] element: GET that URL for
- * [{uuid, version, geometry, properties: {label, colour, note, kind}, updated_at}] (geometry in
+ * [{uuid, version, geometry, properties: {label, colour, note, kind}, note_html, updated_at}] (geometry in
  * level-0 pixels) and draw it on an SVG layer that follows zoom, rotation and flip.
  *
  *   - "Annotations" toggle in the tool strip ([data-annotations-toggle], aria-pressed)
@@ -67,8 +67,18 @@
       colour: properties.colour || DEFAULT_COLOUR,
       note: properties.note || "",
     };
+    rendered(item, data);
     item.saved = snapshot(item);
     return item;
+  }
+
+  /** Keep the server's sanitised rendering of the note (`note_html`, Markdown rendered by
+   * courses/markdown_text.py) with the text it was made from: it is shown only while the note
+   * still reads the same, so an edit not yet saved shows as plain text. */
+  function rendered(item, data) {
+    if (typeof data.note_html !== "string") return;
+    item.noteHtml = data.note_html;
+    item.noteHtmlFor = (data.properties && data.properties.note) || "";
   }
 
   /** What the server last confirmed, to fall back to when an edit is refused. */
@@ -343,11 +353,16 @@
     swatch.style.background = item.colour;
     detail.appendChild(el("h3", { class: "anno-detail__title" }, [swatch, itemTitle(item)]));
     detail.appendChild(el("p", { class: "anno-detail__kind", text: capitalised(kindName(item.kind)) }));
-    detail.appendChild(
-      item.note
-        ? el("p", { class: "anno-detail__note", text: item.note })
-        : el("p", { class: "anno-detail__hint", text: "No note for this annotation." })
-    );
+    var note;
+    if (!item.note) {
+      note = el("p", { class: "anno-detail__hint", text: "No note for this annotation." });
+    } else if (typeof item.noteHtml === "string" && item.noteHtmlFor === item.note) {
+      note = el("div", { class: "anno-detail__note rich-text" });
+      note.innerHTML = item.noteHtml; // sanitised by the server
+    } else {
+      note = el("p", { class: "anno-detail__note", text: item.note });
+    }
+    detail.appendChild(note);
   };
 
   /* Interface ----------------------------------------------------------------------------------- */
@@ -450,6 +465,7 @@
     kindName: kindName,
     itemTitle: itemTitle,
     snapshot: snapshot,
+    rendered: rendered,
     DEFAULT_COLOUR: DEFAULT_COLOUR,
   };
 

@@ -2,7 +2,7 @@
  * Guided tours: a player for everyone, a recorder for educators.
  *
  * Activated by `data-tour-url` on a [data-slide-viewer] element. GET it for
- * {version, stops: [{center_x, center_y, view_width, rotation, text}]}: the centre and the
+ * {version, stops: [{center_x, center_y, view_width, rotation, text, text_html}]}: the centre and the
  * width of the view in level-0 pixels, so a stop looks the same on any screen.
  *
  * Player ([data-tour-player], shown when the tour has stops): "Tour: 1 / N", [data-tour-prev],
@@ -141,7 +141,10 @@
       this.text.textContent = "Press Next to start the guided tour.";
     } else {
       this.position.textContent = "Tour: " + (this.index + 1) + " / " + count;
-      this.text.textContent = this.stops[this.index].text;
+      var stop = this.stops[this.index];
+      // text_html: the server's sanitised rendering of the stop's Markdown (courses/markdown_text.py).
+      if (typeof stop.text_html === "string") this.text.innerHTML = stop.text_html;
+      else this.text.textContent = stop.text;
     }
     this.prev.disabled = this.index <= 0;
     this.next.disabled = this.index >= count - 1;
@@ -261,7 +264,7 @@
         rows: "2",
         maxlength: "500",
         "data-tour-stop-text": true,
-        placeholder: "What should the learner notice here?",
+        placeholder: "What should the learner notice here? (Markdown: **bold**, *italic*, [link](https://…))",
       });
       input.value = stop.text;
       input.addEventListener("input", function () {
