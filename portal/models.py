@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 
 
 class Role(models.TextChoices):
@@ -11,6 +12,16 @@ class Role(models.TextChoices):
     EDUCATOR = "educator", "Educator"
     EXAMINER = "examiner", "Examiner"
     ADMIN = "admin", "Administrator"
+
+
+class UserQuerySet(models.QuerySet):
+    def educators(self) -> UserQuerySet:
+        """The people `User.is_educator` is true for, as a query."""
+        return self.filter(Q(role__in=(Role.EDUCATOR, Role.ADMIN)) | Q(is_superuser=True))
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -21,6 +32,8 @@ class User(AbstractUser):
     """
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.TRAINEE)
+
+    objects = PortalUserManager()
 
     @property
     def is_educator(self) -> bool:

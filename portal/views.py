@@ -70,6 +70,7 @@ def home(request):
     from courses.assessment.dashboard import quiz_cards
     from courses.assessment.marking_queue import quizzes_to_mark
     from courses.dashboard import course_cards
+    from slides.pacs_notices import arrivals_for
 
     return render(
         request,
@@ -79,6 +80,7 @@ def home(request):
             "courses": course_cards(request.user),
             "quizzes": quiz_cards(request.user, timezone.now()),
             "to_mark": quizzes_to_mark(request.user),
+            "pacs_arrivals": arrivals_for(request.user),
         },
     )
 

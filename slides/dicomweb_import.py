@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from . import dicom_deid, pipeline, services, storage
+from . import dicom_deid, pacs_notices, pipeline, services, storage
 from .dicomweb import AS_STORED, PacsError, client_for, first_value, speaking_plainly
 from .models import DicomwebImport, DicomwebSource
 
@@ -231,6 +231,8 @@ def _finish(job: DicomwebImport, folder: Path) -> None:
         )
         pipeline.start(slide.id)
         transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+        if locked.kind == DicomwebImport.Kind.PUSH:
+            transaction.on_commit(lambda: pacs_notices.tell_arrival(locked.pk))
     logger.info("dicomweb import %s became slide %s", job.uuid, slide.uuid)
 
 

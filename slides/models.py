@@ -226,6 +226,14 @@ class DicomwebSource(models.Model):
     # SHA-256 of the token this PACS presents when it sends to teaching (STOW-RS); the token
     # itself is shown once, when made, and never stored.
     push_token_hash = models.CharField(max_length=64, blank=True)
+    # Educators told (by email, and on their home page) when this PACS sends a series.
+    notify = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name="educators to tell",
+        help_text="Told by email and on their home page when this PACS sends a series.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from .dicomweb_import import UID_PATTERN
 from .models import DicomwebSource
@@ -27,7 +28,13 @@ class DicomwebSourceForm(forms.ModelForm):
 
     class Meta:
         model = DicomwebSource
-        fields = ["name", "url", "auth", "username"]
+        fields = ["name", "url", "auth", "username", "notify"]
+        widgets = {"notify": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only educators review what a PACS sends.
+        self.fields["notify"].queryset = get_user_model().objects.educators().order_by("username")
 
     def clean(self):
         data = super().clean()

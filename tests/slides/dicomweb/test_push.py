@@ -144,6 +144,9 @@ def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
     orthanc, stored_series, live_server, celery_worker, client, educator
 ):
     source = DicomwebSource.objects.create(name="Hospital PACS", url=orthanc.dicomweb_url)
+    educator.email = "educator@example.org"
+    educator.save()
+    source.notify.add(educator)
     token = dicomweb_push.make_push_token(source=source)
     stow_root = live_server.url + reverse("slides:stow", args=[source.uuid]).removesuffix("studies")
     orthanc.rest(
@@ -175,6 +178,11 @@ def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
     assert_no_canary_in_responses(client, educator, slide)
     text = database_text()
     log = celery_worker.log.read_text(errors="replace")
+    # The educators were told, by email (the worker writes it to its log here) and at home.
+    assert "A slide from Hospital PACS waits for review" in log
+    assert "To: educator@example.org" in log
+    client.force_login(educator)
+    assert slide.title in client.get("/").content.decode()
     for trace in TRACES:
         assert trace not in text, trace
         assert trace not in log, trace
