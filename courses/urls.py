@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .assessment.urls import urlpatterns as assessment_urlpatterns
-from .views import authoring, courses, search, study
+from .views import authoring, courses, curriculum, search, study
 
 app_name = "courses"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("courses/<uuid:course_uuid>/modules/new/", authoring.module_create, name="module-create"),
     path("courses/<uuid:course_uuid>/modules/order/", authoring.module_order, name="module-order"),
     path("join/", courses.join, name="join"),
+    path("curricula/", curriculum.curriculum_list, name="curricula"),
     path("search/", search.search_page, name="search"),
     path("modules/<uuid:module_uuid>/edit/", authoring.module_edit, name="module-edit"),
     path("modules/<uuid:module_uuid>/move/", authoring.module_move, name="module-move"),
