@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .curriculum_csv import parse_curriculum_csv
-from .models import Case, Curriculum, Outcome, Question
+from .models import Case, Course, Curriculum, Outcome, Question
 
 
 @transaction.atomic
@@ -51,3 +53,21 @@ def set_case_outcomes(*, case: Case, outcomes) -> None:
 @transaction.atomic
 def set_question_outcomes(*, question: Question, outcomes) -> None:
     question.outcomes.set(_outcomes_allowed(question.course, outcomes))
+
+
+@transaction.atomic
+def set_course_curriculum(
+    *, course: Course, curriculum: Curriculum | None, cpd_hours: Decimal | None
+) -> Course:
+    """Link a course to a curriculum; tags from any other curriculum are removed from its
+    cases and questions, so every tag belongs to the course's curriculum."""
+    if curriculum != course.curriculum:
+        stale = Outcome.objects.exclude(curriculum=curriculum)
+        cases = Case.outcomes.through.objects.filter(case__module__course=course)
+        cases.filter(outcome__in=stale).delete()
+        questions = Question.outcomes.through.objects.filter(question__course=course)
+        questions.filter(outcome__in=stale).delete()
+    course.curriculum, course.cpd_hours = curriculum, cpd_hours
+    course.full_clean(exclude=["owner"])
+    course.save(update_fields=["curriculum", "cpd_hours", "updated_at"])
+    return course
