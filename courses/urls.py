@@ -15,6 +15,7 @@ urlpatterns = [
         courses.enrolment_remove,
         name="enrolment-remove",
     ),
+    path("courses/<uuid:course_uuid>/coverage/", curriculum.coverage, name="coverage"),
     path("courses/<uuid:course_uuid>/join-code/", courses.join_code, name="join-code"),
     path("courses/<uuid:course_uuid>/modules/new/", authoring.module_create, name="module-create"),
     path("courses/<uuid:course_uuid>/modules/order/", authoring.module_order, name="module-order"),

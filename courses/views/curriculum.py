@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access, curricula
+from ..coverage import CELL, course_coverage
 from ..curriculum_csv import CurriculumCsvError
 from ..forms_curriculum import CurriculumUploadForm
 from ..models import Curriculum
@@ -41,4 +42,15 @@ def curriculum_list(request):
         request,
         "courses/curricula.html",
         {"form": form, "problems": problems, "curricula": listed},
+    )
+
+
+@login_required
+@require_GET
+def coverage(request, course_uuid):
+    course = access.get_course_for_coverage(request.user, course_uuid)
+    return render(
+        request,
+        "courses/coverage.html",
+        {"course": course, "coverage": course_coverage(course), "cell": CELL},
     )

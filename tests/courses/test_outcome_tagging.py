@@ -1,19 +1,8 @@
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from courses.curricula import import_curriculum
-
-CSV = "code,parent_code,title\nGI,,Gastrointestinal\nGI.1,GI,Colorectal polyps\nBR,,Breast\n"
-
-
-@pytest.fixture
-def curriculum(course):
-    curriculum = import_curriculum(title="Example", version="1", data=CSV)
-    course.curriculum = curriculum
-    course.save(update_fields=["curriculum"])
-    return curriculum
 
 
 def test_the_case_form_offers_the_outcomes_grouped_by_parent(client, educator, case, curriculum):
