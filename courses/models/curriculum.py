@@ -58,8 +58,9 @@ class Outcome(models.Model):
 class Certificate(models.Model):
     """A CPD certificate for completing a course; anyone with the code can verify it."""
 
+    # SET_NULL: a certificate stays verifiable after its course is deleted (its facts are copied).
     course = models.ForeignKey(
-        "courses.Course", on_delete=models.PROTECT, related_name="certificates"
+        "courses.Course", null=True, on_delete=models.SET_NULL, related_name="certificates"
     )
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
@@ -69,7 +70,7 @@ class Certificate(models.Model):
     name = models.CharField(max_length=300)
     course_title = models.CharField(max_length=200)
     hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    outcomes = models.JSONField(default=list)  # [{"code": ..., "title": ...}, ...]
+    outcomes = models.JSONField(default=list, blank=True)  # [{"code": ..., "title": ...}, ...]
     issued_at = models.DateTimeField()
 
     class Meta:
