@@ -33,7 +33,13 @@ def course_list(request):
     return render(
         request,
         "courses/course_list.html",
-        {"courses": courses, "can_create": access.can_create_courses(request.user)},
+        {
+            "courses": courses,
+            "can_create": access.can_create_courses(request.user),
+            "supervised": Course.objects.filter(
+                enrolments__user=request.user, enrolments__role=EnrolmentRole.SUPERVISOR
+            ).order_by("title"),
+        },
     )
 
 

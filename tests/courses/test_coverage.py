@@ -66,6 +66,8 @@ def test_a_supervisor_sees_coverage_but_not_the_course_or_its_results(
 ):
     quiz = quiz_factory()
     client.force_login(supervisor)
+    listed = client.get(reverse("courses:list")).content.decode()
+    assert reverse("courses:coverage", args=[course.uuid]) in listed
     assert client.get(reverse("courses:coverage", args=[course.uuid])).status_code == 200
     assert client.get(reverse("courses:detail", args=[course.uuid])).status_code == 404
     assert client.get(reverse("courses:results", args=[quiz.uuid])).status_code == 404
