@@ -44,6 +44,20 @@ def get_course_for_manager(user, course_uuid: UUID | str) -> Course:
     return _one(Course.objects.managed_by(user).filter(uuid=course_uuid), "course")
 
 
+def get_course_for_coverage(user, course_uuid: UUID | str) -> Course:
+    """A course whose trainees' curriculum coverage this person may see: its educators and its
+    educational supervisors (who see progress, never answers)."""
+    if not user.is_authenticated:
+        raise Http404("No such course.")
+    supervised = Course.objects.filter(
+        enrolments__user=user, enrolments__role=EnrolmentRole.SUPERVISOR
+    )
+    return _one(
+        (Course.objects.managed_by(user) | supervised).filter(uuid=course_uuid).distinct(),
+        "course",
+    )
+
+
 def get_module_for_manager(user, module_uuid: UUID | str) -> Module:
     courses = Course.objects.managed_by(user)
     return _one(

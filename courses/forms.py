@@ -88,7 +88,7 @@ class EnrolCsvForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="A column 'username' or 'email', and optionally 'role' "
-        "(trainee, educator, examiner).",
+        "(trainee, educator, examiner, supervisor).",
     )
 
 

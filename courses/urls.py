@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .assessment.urls import urlpatterns as assessment_urlpatterns
-from .views import authoring, courses, search, study
+from .views import authoring, certificates, courses, curriculum, search, study
 
 app_name = "courses"
 urlpatterns = [
@@ -15,10 +15,23 @@ urlpatterns = [
         courses.enrolment_remove,
         name="enrolment-remove",
     ),
+    path("courses/<uuid:course_uuid>/coverage/", curriculum.coverage, name="coverage"),
+    path(
+        "courses/<uuid:course_uuid>/certificate/",
+        certificates.certificate_issue,
+        name="certificate-issue",
+    ),
+    path(
+        "courses/<uuid:course_uuid>/certificate.pdf",
+        certificates.certificate_pdf,
+        name="certificate-pdf",
+    ),
+    path("certificates/<str:code>/", certificates.certificate_verify, name="certificate-verify"),
     path("courses/<uuid:course_uuid>/join-code/", courses.join_code, name="join-code"),
     path("courses/<uuid:course_uuid>/modules/new/", authoring.module_create, name="module-create"),
     path("courses/<uuid:course_uuid>/modules/order/", authoring.module_order, name="module-order"),
     path("join/", courses.join, name="join"),
+    path("curricula/", curriculum.curriculum_list, name="curricula"),
     path("search/", search.search_page, name="search"),
     path("markdown/preview/", authoring.markdown_preview, name="markdown-preview"),
     path("modules/<uuid:module_uuid>/edit/", authoring.module_edit, name="module-edit"),

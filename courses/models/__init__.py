@@ -12,6 +12,7 @@ from .assessment import (
     QuizQuestion,
     ReferenceAnswer,
 )
+from .curriculum import Certificate, Curriculum, Outcome, new_certificate_code
 from .teaching import (
     Case,
     CaseProgress,
@@ -31,20 +32,24 @@ __all__ = [
     "Answer",
     "Attempt",
     "Case",
+    "Certificate",
     "CaseProgress",
     "CaseSlide",
     "Choice",
     "Course",
     "CourseQuerySet",
+    "Curriculum",
     "Enrolment",
     "EnrolmentRole",
     "Mark",
     "Module",
+    "Outcome",
     "Question",
     "Quiz",
     "QuizQuestion",
     "ReferenceAnswer",
     "TeachingAnnotation",
     "TourStop",
+    "new_certificate_code",
     "new_join_code",
 ]

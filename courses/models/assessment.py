@@ -177,6 +177,7 @@ class Question(models.Model):
     start_view_width = models.FloatField(null=True, blank=True)
     # Double marking: two marks further apart than this share of the points need a moderator.
     agreement_tolerance = models.FloatField(default=0.2)
+    outcomes = models.ManyToManyField("courses.Outcome", blank=True, related_name="questions")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,6 +22,8 @@ class EnrolmentRole(models.TextChoices):
     TRAINEE = "trainee", "Trainee"
     EDUCATOR = "educator", "Educator"
     EXAMINER = "examiner", "Examiner"
+    # Educational supervisor: sees the trainees' curriculum coverage, never their answers.
+    SUPERVISOR = "supervisor", "Educational supervisor"
 
 
 def new_join_code() -> str:
@@ -72,6 +74,16 @@ class Course(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     join_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    curriculum = models.ForeignKey(
+        "courses.Curriculum",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+    )
+    cpd_hours = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, help_text="CPD hours on completion."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +149,7 @@ class Case(models.Model):
         default=True, help_text="Turn off while a linked exam is open."
     )
     position = models.PositiveIntegerField(default=0)
+    outcomes = models.ManyToManyField("courses.Outcome", blank=True, related_name="cases")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

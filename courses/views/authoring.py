@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import access, confirmation, markdown_text, services
+from .. import access, confirmation, curricula, markdown_text, services
 from ..assessment.selectors import exam_lock
 from ..forms import (
     CaseForm,
@@ -22,6 +22,7 @@ from ..forms import (
     StainForm,
     TitleForm,
 )
+from ..forms_curriculum import OutcomesForm
 from .courses import _error_messages
 from .study import case_slide_viewer
 
@@ -151,8 +152,14 @@ def case_edit(request, case_uuid):
         "reveal_allowed": case.reveal_allowed,
     }
     form = CaseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    tags = OutcomesForm(
+        request.POST or None,
+        curriculum=case.module.course.curriculum,
+        selected=case.outcomes.all(),
+    )
+    if request.method == "POST" and form.is_valid() and tags.is_valid():
         services.update_case(case=case, **form.cleaned_data)
+        curricula.set_case_outcomes(case=case, outcomes=tags.chosen())
         messages.success(request, "Case saved.")
         return redirect("courses:case-edit", case.uuid)
     return render(
@@ -162,6 +169,7 @@ def case_edit(request, case_uuid):
             "case": case,
             "course": case.module.course,
             "form": form,
+            "tags": tags,
             "case_slides": case.case_slides.select_related("slide"),
             "slide_form": CaseSlideForm(),
         },

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, confirmation, services
+from .. import access, confirmation, curricula, services
 from ..forms import CourseForm, CourseSettingsForm, EnrolCsvForm, EnrolForm, JoinForm
+from ..forms_curriculum import CourseCurriculumForm
 from ..models import Case, CaseProgress, Course, Enrolment, EnrolmentRole, Module
 
 
@@ -32,7 +33,13 @@ def course_list(request):
     return render(
         request,
         "courses/course_list.html",
-        {"courses": courses, "can_create": access.can_create_courses(request.user)},
+        {
+            "courses": courses,
+            "can_create": access.can_create_courses(request.user),
+            "supervised": Course.objects.filter(
+                enrolments__user=request.user, enrolments__role=EnrolmentRole.SUPERVISOR
+            ).order_by("title"),
+        },
     )
 
 
@@ -106,15 +113,22 @@ def course_edit(request, course_uuid):
     form = CourseSettingsForm(
         request.POST or None, initial=initial, current_cover=course.cover_slide
     )
-    if request.method == "POST" and form.is_valid():
+    cpd = CourseCurriculumForm(
+        request.POST or None,
+        initial={"curriculum": course.curriculum, "cpd_hours": course.cpd_hours},
+    )
+    if request.method == "POST" and form.is_valid() and cpd.is_valid():
         try:
             services.update_course(course=course, **form.cleaned_data)
+            curricula.set_course_curriculum(course=course, **cpd.cleaned_data)
         except ValidationError as error:
             _error_messages(request, error)
         else:
             messages.success(request, "Saved.")
             return redirect("courses:detail", course.uuid)
-    return render(request, "courses/course_settings.html", {"course": course, "form": form})
+    return render(
+        request, "courses/course_settings.html", {"course": course, "form": form, "cpd": cpd}
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from courses import services as course_services
 from courses.assessment import attempts, authoring
+from courses.certificates import issue_certificate
 from courses.models import Enrolment, EnrolmentRole
 from portal.models import Role, User
 from slides import pipeline
@@ -165,6 +166,8 @@ def world(db, slide_files):
     )  # fmt: skip
     attempts.submit_attempt(attempt=submitted, now=now)
     open_attempt = attempts.start_attempt(quiz=quiz, trainee=users["enrolled_trainee"], now=now)
+    course_services.mark_completed(user=users["enrolled_trainee"], case=case)
+    certificate = issue_certificate(course=course, trainee=users["enrolled_trainee"], now=now)
     token = make_token(str(slides[0].uuid))
     source = DicomwebSource.objects.create(name="PACS", url="http://127.0.0.1:9/dicom-web")
     pull = DicomwebImport.objects.create(
@@ -193,6 +196,7 @@ def world(db, slide_files):
         "rotation": "0",
         "quality": "default",
         "fmt": "jpg",
+        "code": certificate.code,
     }
     return users, values
 
@@ -231,6 +235,7 @@ def _kwarg_sets(name: str):
     yield ["source_uuid"]
     yield ["quiz_uuid", "question_uuid"]
     yield ["attempt_uuid", "question_uuid"]
+    yield ["code"]
     yield ["token", "slide_uuid"]
     yield ["token", "slide_uuid", "level", "col", "row"]
     yield ["token", "slide_uuid", "region", "size", "rotation", "quality", "fmt"]

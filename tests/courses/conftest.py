@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from courses import services
+from courses.curricula import import_curriculum
 
 
 @pytest.fixture
@@ -42,6 +43,20 @@ def course(educator, trainee, examiner, ready_slides):
         course=course, identifiers=[examiner.username], role="examiner", added_by=educator
     )
     return course
+
+
+CURRICULUM_CSV = (
+    "code,parent_code,title\nGI,,Gastrointestinal\nGI.1,GI,Colorectal polyps\nBR,,Breast\n"
+)
+
+
+@pytest.fixture
+def curriculum(course):
+    """A three-outcome curriculum that the course follows."""
+    curriculum = import_curriculum(title="Example", version="1", data=CURRICULUM_CSV)
+    course.curriculum = curriculum
+    course.save(update_fields=["curriculum"])
+    return curriculum
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import io
 
 from django.core.management import call_command
 
-from courses.models import Course, Enrolment, Quiz, TeachingAnnotation, TourStop
+from courses.models import Case, Course, Enrolment, Quiz, TeachingAnnotation, TourStop
 from fixtures import demo
 from portal.models import User
 from slides.models import Slide
@@ -40,6 +40,9 @@ def test_the_demo_is_complete_and_idempotent(db):
     # Both quizzes are marked by the course's examiner without anyone assigning them.
     examiner = User.objects.get(username="examiner")
     assert set(Quiz.objects.filter(examiners=examiner)) == set(Quiz.objects.all())
+    # The example curriculum, imported once, with the taught cases tagged.
+    assert course.curriculum.outcomes.count() == 23 and course.cpd_hours == 4
+    assert Case.objects.filter(module__course=course, outcomes__code="PRO.1").count() == 2
 
 
 def test_the_demo_exam_arrives_with_a_dozen_varied_submissions_to_mark(db):

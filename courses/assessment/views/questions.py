@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from slides.viewer import viewer_context
 
-from ... import access, confirmation
+from ... import access, confirmation, curricula
 from ... import services as course_services
 from ...forms import MoveForm, OrderForm
+from ...forms_curriculum import OutcomesForm
 from ...models import CaseSlide, Question, Quiz, QuizQuestion
 from ...views.authoring import _order_response
 from .. import authoring as quiz_authoring
@@ -159,7 +160,12 @@ def question_edit(request, question_uuid):
         question_type=question.type,
         case_slides=_case_slide_queryset(question.course, keep_id=question.case_slide_id),
     )
-    if request.method == "POST" and form.is_valid():
+    tags = OutcomesForm(
+        request.POST or None,
+        curriculum=question.course.curriculum,
+        selected=question.outcomes.all(),
+    )
+    if request.method == "POST" and form.is_valid() and tags.is_valid():
         data = form.cleaned_data
         try:
             quiz_authoring.edit_question(
@@ -172,6 +178,7 @@ def question_edit(request, question_uuid):
                 options=data.get("parsed_options") or [],
                 reference=form.reference(),
             )
+            curricula.set_question_outcomes(question=question, outcomes=tags.chosen())
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -189,6 +196,7 @@ def question_edit(request, question_uuid):
             course=question.course,
             question=question,
             editing=True,
+            tags=tags,
             answered_count=answered,
             used_in=list(question.quizzes.order_by("title")),
             slide_locked=question.is_spatial and quiz_authoring.in_attempts(question),

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from fixtures import demo, demo_marking
+from fixtures import demo, demo_curriculum, demo_marking
 from portal.demo import DEMO_ACCOUNTS
 from portal.models import User
 from slides import pipeline, services
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             )
             demo.seed_exam_submissions(course, accounts)
             demo_marking.seed_first_marks(course, accounts)
+            demo_curriculum.seed_curriculum(course)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
 
     def _accounts(self) -> dict[str, User]:
