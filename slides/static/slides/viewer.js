@@ -403,6 +403,11 @@
       "Slide: " + slide.title + ". Arrow keys pan, plus and minus zoom, 0 shows the whole slide, R rotates."
     );
 
+    // Space on the focused slide never scrolls the page (drawing tools use it to place).
+    viewer.canvas.addEventListener("keydown", function (event) {
+      if (event.key === " ") event.preventDefault();
+    });
+
     var magnification = buildMagnification(viewer, slide);
     var scaleBar = buildScaleBar(viewer, slide);
     // addControl overwrites the position and padding of the element it is given, so each
