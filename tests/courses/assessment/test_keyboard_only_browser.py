@@ -1,14 +1,17 @@
 """Without a mouse, in headless Chromium: a trainee logs in, studies a case and takes a practice
 quiz like the demo's (feedback after each question; choice, point, outline, measure and free-text
-questions) with the keyboard alone, and no mouse event is ever dispatched; Space on the focused
-slide does not scroll the page. (The demo's own questions sit beyond the test slide's edges.)"""
+questions) with the keyboard alone, and no mouse event is ever dispatched; so does an examiner
+pinning a comment; Space on the focused slide does not scroll the page. (The demo's own questions
+sit beyond the test slide's edges.)"""
 
 from __future__ import annotations
 
 import pytest
 
-from courses.models import Attempt
+from courses.models import Attempt, Mark
 from tests.conftest import PASSWORD
+
+from ..conftest import TARGET, submitted_attempt
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -193,3 +196,36 @@ def test_space_on_the_focused_slide_does_not_scroll_the_page(keyboard_page, trai
     # The counter the keyboard-only test relies on does see a real mouse.
     page.mouse.click(5, 5)
     assert page.evaluate("Number(sessionStorage.getItem('mouseEvents') || '0')") > 0
+
+
+def test_an_examiner_marks_and_pins_a_comment_with_the_keyboard_alone(
+    keyboard_page, examiner, trainee, quiz_factory
+):
+    quiz = quiz_factory()
+    attempt = submitted_attempt(quiz, trainee, {"outline": {"geometry": TARGET}})
+    answer = attempt.answers.get(question__type="outline")
+    page = keyboard_page
+    log_in_with_keys(page, examiner.username)
+    page.goto(f"/answers/{answer.id}/mark/")
+    page.wait_for_selector("[data-slide-viewer][data-tiles-drawn=true]")
+
+    tab_to(page, "input[name=score]")
+    page.keyboard.type("2")
+    tab_to(page, "textarea[name=comment]")
+    page.keyboard.type("Right at the edge.")
+    tab_to(page, "[data-pin-comment]")
+    page.keyboard.press("Enter")  # the focus goes to the slide, with the crosshair
+    page.wait_for_selector("[data-slide-viewer][data-crosshair=shown]")
+    press(page, "Shift+ArrowLeft", 2)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-slide-viewer][data-comment-pinned=true]")
+    assert page.evaluate(FOCUSED_MATCHES, "[data-pin-comment]")  # back to the form
+    tab_to(page, "[data-mark-save]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    mark = Mark.objects.get(answer=answer, stage=Mark.Stage.EXAMINER)
+    assert mark.score == 2 and mark.comment == "Right at the edge."
+    slide = answer.question.case_slide.slide
+    assert 0 <= mark.comment_x <= slide.width and 0 <= mark.comment_y <= slide.height
+    assert page.evaluate("Number(sessionStorage.getItem('mouseEvents') || '0')") == 0
