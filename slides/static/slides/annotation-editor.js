@@ -131,6 +131,8 @@
             else ctx.tools.activate("select");
             return true;
           }
+          // Enter and Backspace on a button of the tool strip belong to the button.
+          if (event.target !== ctx.viewer.canvas) return false;
           if (event.key === "Enter" && gesture.finish) return gesture.finish() || true;
           if (event.key === "Backspace" && gesture.undo && gesture.busy()) {
             gesture.undo();
