@@ -55,7 +55,7 @@
 
   var TOOL_OF_TYPE = {
     point: { name: "answer-point", icon: "point", text: "Points", label: "Place points: click the slide; click a point to remove it", on: true },
-    outline: { name: "answer-outline", icon: "polygon", text: "Outline", label: "Outline: click each corner, then the first corner, double-click or press Enter", on: true },
+    outline: { name: "answer-outline", icon: "polygon", text: "Outline", label: "Outline: click each corner, then the first corner, double-click or press C", on: true },
     measure: { name: "answer-measure", icon: "ruler", text: "Ruler", label: "Ruler: drag across, or click both ends", on: false },
   };
 

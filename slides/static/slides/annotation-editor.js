@@ -43,7 +43,7 @@
     ["arrow", "Arrow: drag from tail to head, or click both ends"],
     ["rectangle", "Rectangle: drag from corner to corner"],
     ["ellipse", "Ellipse: drag across its bounding box"],
-    ["polygon", "Polygon: click each corner, then click the first corner, double-click or press Enter"],
+    ["polygon", "Polygon: click each corner, then click the first corner, double-click or press C"],
     ["freehand", "Freehand: drag around the area"],
   ];
 

@@ -9,61 +9,17 @@ from __future__ import annotations
 import pytest
 
 from courses.models import Attempt, Mark
-from tests.conftest import PASSWORD
+from tests.keyboard import (
+    FOCUSED_MATCHES,
+    MOUSE_EVENTS,
+    log_in_with_keys,
+    press,
+    tab_to,
+)
 
 from ..conftest import TARGET, submitted_attempt
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Every pointer or mouse event a real mouse would cause, counted across page loads. A button
-# pressed with Enter or Space fires a click too, but with pointerType "" (not "mouse").
-COUNT_MOUSE_EVENTS = """(() => {
-  const count = (event) => {
-    const mouse = event.type.startsWith("mouse") || event.pointerType === "mouse";
-    if (!mouse) return;
-    const seen = Number(sessionStorage.getItem("mouseEvents") || "0");
-    sessionStorage.setItem("mouseEvents", String(seen + 1));
-  };
-  ["mousedown", "mouseup", "mousemove", "pointerdown", "pointerup", "pointermove", "click",
-   "dblclick", "wheel"].forEach((type) => window.addEventListener(type, count, true));
-})();"""
-FOCUSED_MATCHES = (
-    "(selector) => Boolean(document.activeElement && document.activeElement.matches(selector))"
-)
-
-
-def tab_to(page, selector, *, backwards=False, limit=250):
-    """Press Tab (Shift+Tab backwards) until the focused element matches `selector`."""
-    for _ in range(limit):
-        if page.evaluate(FOCUSED_MATCHES, selector):
-            return
-        page.keyboard.press("Shift+Tab" if backwards else "Tab")
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def press(page, key, times=1):
-    for _ in range(times):
-        page.keyboard.press(key)
-
-
-@pytest.fixture
-def keyboard_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
-    context.add_init_script(COUNT_MOUSE_EVENTS)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
-def log_in_with_keys(page, username):
-    page.goto("/accounts/login/")
-    tab_to(page, "input[name=username]")
-    page.keyboard.type(username)
-    tab_to(page, "input[name=password]")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_trainee_takes_the_practice_quiz_with_the_keyboard_alone(
@@ -188,7 +144,7 @@ def test_a_trainee_takes_the_practice_quiz_with_the_keyboard_alone(
     assert len(ring) == 4 and ring[0] == ring[-1]  # 3 corners, closed
     line = answers["measure"]["geometry"]["coordinates"]
     assert len(line) == 2 and line[1][0] > line[0][0]
-    assert page.evaluate("Number(sessionStorage.getItem('mouseEvents') || '0')") == 0
+    assert page.evaluate(MOUSE_EVENTS) == 0
 
 
 def test_space_on_the_focused_slide_does_not_scroll_the_page(keyboard_page, trainee, case):
@@ -205,7 +161,7 @@ def test_space_on_the_focused_slide_does_not_scroll_the_page(keyboard_page, trai
     assert page.evaluate("window.scrollY") == scroll
     # The counter the keyboard-only test relies on does see a real mouse.
     page.mouse.click(5, 5)
-    assert page.evaluate("Number(sessionStorage.getItem('mouseEvents') || '0')") > 0
+    assert page.evaluate(MOUSE_EVENTS) > 0
 
 
 def test_an_examiner_marks_and_pins_a_comment_with_the_keyboard_alone(
@@ -238,4 +194,4 @@ def test_an_examiner_marks_and_pins_a_comment_with_the_keyboard_alone(
     assert mark.score == 2 and mark.comment == "Right at the edge."
     slide = answer.question.case_slide.slide
     assert 0 <= mark.comment_x <= slide.width and 0 <= mark.comment_y <= slide.height
-    assert page.evaluate("Number(sessionStorage.getItem('mouseEvents') || '0')") == 0
+    assert page.evaluate(MOUSE_EVENTS) == 0
