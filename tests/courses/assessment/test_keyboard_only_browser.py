@@ -80,6 +80,13 @@ def test_a_trainee_takes_the_practice_quiz_with_the_keyboard_alone(
     page.keyboard.press("Backspace")  # the third point goes again
     announced = page.locator(f"{section('point')} [data-slide-announce]").inner_text()
     assert "Point removed; 2 left." in announced
+    # A third point, deleted again from the list of placed items under the slide.
+    page.keyboard.press("Enter")
+    third = f"{section('point')} [data-answer-item]:nth-child(3) [data-answer-item-delete]"
+    tab_to(page, third)
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUSED_MATCHES, f"{section('point')} [data-answer-item-delete]")
+    assert page.locator(f"{section('point')} [data-answer-item]").count() == 2
     assert page.get_attribute(f"{section('point')} [data-slide-viewer]", "data-answer-count") == "2"
     saved("point")
 
