@@ -294,6 +294,16 @@ def browser_page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def keyboard_page(browser, live_server):
+    """Like browser_page, but every mouse event it sees is counted (tests/keyboard.py)."""
+    from tests.keyboard import keyboard_context_page
+
+    context, page = keyboard_context_page(browser, live_server.url)
+    yield page
+    context.close()
+
+
 def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)

@@ -27,8 +27,9 @@
   /**
    * A drawing tool in the viewer's tool strip (one active at a time, per PortalSlideKit).
    * options: {icon, text, label, gesture(): a PortalOverlay gesture, attributes, group}
-   * Escape cancels a drawing (then turns the tool off), Enter closes an outline, Backspace drops
-   * its last corner. Returns the button.
+   * Escape cancels a drawing (then turns the tool off). On the focused slide, the crosshair
+   * (slide-overlay.js) places with Enter, closes with C and undoes with Backspace; after pointer
+   * clicks, Enter closes an outline and Backspace drops its last corner. Returns the button.
    */
   function addTool(ctx, name, options) {
     var overlay = Overlays.of(ctx);
@@ -51,6 +52,8 @@
           else ctx.tools.activate(ctx.tools.fallback);
           return true;
         }
+        // Enter and Backspace on a button of the tool strip belong to the button.
+        if (event.target !== ctx.viewer.canvas) return false;
         if (event.key === "Enter" && gesture.finish) {
           gesture.finish();
           return true;
@@ -79,11 +82,19 @@
     return button;
   }
 
-  /** Taps add points; a tap on an existing point (within 12 px) removes it. */
+  /**
+   * Taps add points; a tap on an existing point (within 12 px) removes it; undo() (Backspace)
+   * removes the last.
+   */
   function pointGesture(ctx, options) {
     var overlay = Overlays.of(ctx);
     return {
       drags: false,
+      undo: function () {
+        var count = options.points().length;
+        if (count) options.remove(count - 1);
+        else ctx.announce("No points to remove.");
+      },
       tap: function (p) {
         var points = options.points();
         for (var i = points.length - 1; i >= 0; i--) {
@@ -113,7 +124,8 @@
         options.done(geometry);
       },
       needMore: function (count) {
-        ctx.announce("An outline needs at least 3 corners; it has " + count + ".");
+        if (!count) ctx.announce("No outline to close yet: place its corners first.");
+        else ctx.announce("An outline needs at least 3 corners; it has " + count + ".");
       },
     });
   }

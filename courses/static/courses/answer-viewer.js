@@ -48,12 +48,14 @@
   var pointGesture = Answers.pointGesture;
   var polygonGesture = Answers.polygonGesture;
   var lineGesture = Answers.lineGesture;
+  var Cursor = window.PortalKeyboardCursor;
+  var el = Answers.el;
 
   /* The trainee's editor ----------------------------------------------------------------------------- */
 
   var TOOL_OF_TYPE = {
     point: { name: "answer-point", icon: "point", text: "Points", label: "Place points: click the slide; click a point to remove it", on: true },
-    outline: { name: "answer-outline", icon: "polygon", text: "Outline", label: "Outline: click each corner, then the first corner, double-click or press Enter", on: true },
+    outline: { name: "answer-outline", icon: "polygon", text: "Outline", label: "Outline: click each corner, then the first corner, double-click or press C", on: true },
     measure: { name: "answer-measure", icon: "ruler", text: "Ruler", label: "Ruler: drag across, or click both ends", on: false },
   };
 
@@ -81,7 +83,7 @@
               return;
             }
             self.change({ points: points });
-            ctx.announce("Point " + points.length + " placed.");
+            ctx.announce(Cursor.pointsPlaced(points.length, Overlays.of(ctx).where(p)));
           },
           remove: function (index) {
             var points = (self.payload.points || []).slice();
@@ -96,7 +98,7 @@
         return polygonGesture(ctx, {
           done: function (geometry) {
             self.change({ geometry: geometry });
-            ctx.announce("Outline saved. Drawing again replaces it.");
+            ctx.announce("Outline closed: " + describeItem(ctx, geometry) + ". Drawing again replaces it.");
           },
         });
       };
@@ -105,7 +107,7 @@
         return lineGesture(ctx, {
           done: function (geometry) {
             self.change({ geometry: geometry });
-            ctx.announce("Line: " + lengthText(ctx, geometry.coordinates[0], geometry.coordinates[1]) + ".");
+            ctx.announce("Ruler: " + describeItem(ctx, geometry) + ".");
           },
         });
       };
@@ -141,6 +143,63 @@
     );
     var summary = summaryFor(element);
     if (summary) summary.textContent = describe(this.ctx, this.type, this.payload);
+    this.renderItems(summary);
+  };
+
+  /**
+   * The text list of what is placed, under the viewer: each item can be shown (the view moves
+   * to it) or deleted, so a keyboard or screen-reader user can review the answer.
+   */
+  Editor.prototype.renderItems = function (summary) {
+    var self = this;
+    var ctx = this.ctx;
+    if (!summary || !Cursor) return;
+    if (!this.items) {
+      this.items = el("ul", { class: "quiz-answer-items", "data-answer-items": true, "aria-label": "What you placed on this slide" });
+      summary.parentNode.insertBefore(this.items, summary.nextSibling);
+    }
+    var entries = [];
+    if (this.type === "point") {
+      (this.payload.points || []).forEach(function (p, index) {
+        entries.push({ label: Cursor.itemLabel("point", index, null), geometry: { type: "Point", coordinates: p }, index: index });
+      });
+    } else {
+      payloadGeometries(this.type, this.payload).forEach(function (geometry, index) {
+        var kind = self.type === "measure" ? "line" : "outline";
+        entries.push({ label: Cursor.itemLabel(kind, index, describeItem(ctx, geometry)), geometry: geometry, index: index });
+      });
+    }
+    this.items.replaceChildren();
+    this.items.hidden = !entries.length;
+    entries.forEach(function (entry) {
+      var show = el("button", { type: "button", class: "button button--small", "data-answer-item-show": true, text: "Show", "aria-label": "Show " + entry.label });
+      var remove = el("button", { type: "button", class: "button button--small", "data-answer-item-delete": true, text: "Delete", "aria-label": "Delete " + entry.label, disabled: self.locked });
+      show.addEventListener("click", function () {
+        fitTo(ctx, [entry.geometry]);
+        ctx.viewer.canvas.focus();
+      });
+      remove.addEventListener("click", function () {
+        self.removeItem(entry.index);
+      });
+      self.items.appendChild(el("li", { "data-answer-item": true }, [el("span", { text: entry.label }), " ", show, " ", remove]));
+    });
+  };
+
+  Editor.prototype.removeItem = function (index) {
+    if (this.locked) return;
+    if (this.type === "point") {
+      var points = (this.payload.points || []).slice();
+      points.splice(index, 1);
+      this.change(points.length ? { points: points } : {});
+      this.ctx.announce("Point removed; " + points.length + " left.");
+    } else {
+      this.change({});
+      this.ctx.announce(this.type === "measure" ? "Ruler removed." : "Outline removed.");
+    }
+    // Focus stays in the list (the next item's Delete), or returns to the slide when it is empty.
+    var next = this.items.querySelectorAll("[data-answer-item-delete]");
+    if (next.length) next[Math.min(index, next.length - 1)].focus();
+    else this.ctx.viewer.canvas.focus();
   };
 
   Editor.prototype.change = function (payload) {
@@ -162,10 +221,27 @@
     this.toolButton.disabled = true;
     this.clearButton.disabled = true;
     this.layer.set("preview", []);
+    if (this.items) this.renderItems(summaryFor(this.ctx.element));
   };
 
   function answerStyle(type) {
     return { marker: "dot", numbered: type === "point", lengths: type === "measure", ends: type === "measure" };
+  }
+
+  /** "4 corners, 0.12 mm², around 40% across, 25% down the visible field" or a ruler's length. */
+  function describeItem(ctx, geometry) {
+    var overlay = Overlays.of(ctx);
+    if (geometry.type === "LineString") {
+      var c = geometry.coordinates;
+      return lengthText(ctx, c[0], c[c.length - 1]) + ", from " + overlay.where(c[0]) + " to " + overlay.where(c[c.length - 1]);
+    }
+    if (geometry.type === "Polygon") {
+      var ring = geometry.coordinates[0];
+      var b = Shapes.geometryBounds(geometry);
+      var middle = [(b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2];
+      return (ring.length - 1) + " corners, " + Answers.areaText(ctx, ring) + ", around " + overlay.where(middle);
+    }
+    return "";
   }
 
   function summaryFor(element) {

@@ -88,7 +88,7 @@
       element.dataset.commentPinned = "true";
       if (unpinButton) unpinButton.hidden = false;
       if (status) status.textContent = "Pinned on the slide. Press Pin comment again to move it.";
-      if (!quietly) ctx.announce("Comment pinned here.");
+      if (!quietly) ctx.announce("Comment pinned at " + overlay.where(p) + ".");
     }
 
     function unpin() {
@@ -110,12 +110,15 @@
         overlay.setInput({
           drags: false,
           tap: function (p) {
+            var byKeyboard = Boolean(overlay.cursor);
             pin(p);
             ctx.tools.activate(ctx.tools.fallback);
+            // Pinned with the crosshair: back to the form, where the marking goes on.
+            if (byKeyboard && pinButton) pinButton.focus();
           },
         });
         pressed(true);
-        if (status) status.textContent = "Click the slide where the comment applies (Escape cancels).";
+        if (status) status.textContent = "Click the slide where the comment applies, or move the crosshair with the arrow keys and press Enter (Escape cancels).";
       },
       deactivate: function () {
         overlay.setInput(null);
@@ -131,22 +134,25 @@
         return false;
       },
     });
-    var stripButton = ctx.tools.button("pin-comment", "target", "Pin the comment: click the slide where it applies");
+    var stripButton = ctx.tools.button("pin-comment", "target", "Pin comment: click the slide where it applies, or use the arrow keys and Enter");
     stripButton.classList.add("viewer-button--text", "slide-toggle");
     stripButton.appendChild(Kit.el("span", { class: "slide-toggle__text", text: "Pin comment" }));
     ctx.toolGroup("draw", "Marking").appendChild(stripButton);
 
     if (pinButton) {
-      pinButton.addEventListener("click", function () {
+      pinButton.addEventListener("click", function (event) {
         if (ctx.tools.active === "pin-comment") {
           ctx.tools.activate(ctx.tools.fallback);
           return;
         }
         ctx.tools.activate("pin-comment");
-        ctx.announce("Click the slide where the comment applies.");
         if (element.getBoundingClientRect().bottom < 0 || element.getBoundingClientRect().top > window.innerHeight) {
           element.scrollIntoView({ block: "center", behavior: Kit.prefersReducedMotion() ? "auto" : "smooth" });
         }
+        // Pressed with the keyboard (a click with no pointer has detail 0): go to the slide,
+        // where the crosshair shows.
+        if (event.detail === 0) ctx.viewer.canvas.focus();
+        ctx.announce(event.detail === 0 ? "Move the crosshair with the arrow keys and press Enter where the comment applies." : "Click the slide where the comment applies.");
       });
     }
     if (unpinButton) {

@@ -266,7 +266,7 @@
             },
           });
         }]);
-        tools.push(["region", "reference-region", "polygon", "Target region", "Target region: click each corner, then the first corner, double-click or press Enter", function () {
+        tools.push(["region", "reference-region", "polygon", "Target region", "Target region: click each corner, then the first corner, double-click or press C", function () {
           return Answers.polygonGesture(ctx, {
             done: function (geometry) {
               self.shapes.push(geometry);
@@ -276,7 +276,7 @@
           });
         }]);
       } else if (this.type === "outline") {
-        tools.push(["outline", "reference-outline", "polygon", "Reference outline", "Reference outline: click each corner, then the first corner, double-click or press Enter", function () {
+        tools.push(["outline", "reference-outline", "polygon", "Reference outline", "Reference outline: click each corner, then the first corner, double-click or press C", function () {
           return Answers.polygonGesture(ctx, {
             done: function (geometry) {
               self.shapes = [geometry];

@@ -43,7 +43,7 @@
     ["arrow", "Arrow: drag from tail to head, or click both ends"],
     ["rectangle", "Rectangle: drag from corner to corner"],
     ["ellipse", "Ellipse: drag across its bounding box"],
-    ["polygon", "Polygon: click each corner, then click the first corner, double-click or press Enter"],
+    ["polygon", "Polygon: click each corner, then click the first corner, double-click or press C"],
     ["freehand", "Freehand: drag around the area"],
   ];
 
@@ -131,6 +131,8 @@
             else ctx.tools.activate("select");
             return true;
           }
+          // Enter and Backspace on a button of the tool strip belong to the button.
+          if (event.target !== ctx.viewer.canvas) return false;
           if (event.key === "Enter" && gesture.finish) return gesture.finish() || true;
           if (event.key === "Backspace" && gesture.undo && gesture.busy()) {
             gesture.undo();

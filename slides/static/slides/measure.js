@@ -118,6 +118,8 @@
           else ctx.tools.activate(ctx.tools.fallback);
           return true;
         }
+        // Enter and Backspace on a button of the tool strip belong to the button.
+        if (event.target !== ctx.viewer.canvas) return false;
         if (event.key === "Enter" && gesture.finish) return gesture.finish() || true;
         if (event.key === "Backspace" && gesture.undo && gesture.busy()) {
           gesture.undo();

@@ -50,6 +50,7 @@
       viewer.addHandler(name, update);
     });
     this.bindGestures();
+    this.bindKeyboard();
     ctx.whenOpen(update);
   }
 
@@ -78,6 +79,7 @@
     }
     this.matrix = [a, b, c, d, e, f];
     this.image.setAttribute("transform", "matrix(" + this.matrix.join(" ") + ")");
+    if (this.cursor) this.moveCursor(0, 0);
     for (var i = 0; i < this.listeners.length; i++) this.listeners[i]();
   };
 
@@ -138,6 +140,107 @@
     this.input = handler || null;
     this.press = null;
     this.lastTap = null;
+    if (!this.input) this.hideCursor();
+    else if (document.activeElement === this.viewer.canvas && this.viewer.canvas.matches(":focus-visible")) this.showCursor();
+  };
+
+  /** Where an image position lies in the visible field, in words ("40% across, 25% down …"). */
+  Overlay.prototype.where = function (p) {
+    var size = this.viewer.viewport.getContainerSize();
+    return window.PortalKeyboardCursor.where(this.toScreen(p), { width: size.x, height: size.y });
+  };
+
+  /* The keyboard crosshair ---------------------------------------------------------------------- */
+
+  /**
+   * While a tool takes input and the slide has keyboard focus, a crosshair stands in for the
+   * pointer: arrow keys move it (Shift: further), Enter or Space taps there, Backspace undoes
+   * (input.undo), C closes (input.finish). The tool's gesture announces what it placed;
+   * input.spoken() (optional) says what a drawing in progress has so far.
+   */
+  Overlay.prototype.bindKeyboard = function () {
+    var self = this;
+    var Cursor = window.PortalKeyboardCursor;
+    var canvas = this.viewer.canvas;
+    this.cursor = null;
+    this.crosshair = Kit.svg("g", { class: "slide-crosshair" });
+    var d = "M-16 0H-5M5 0H16M0-16V-5M0 5V16";
+    this.crosshair.appendChild(Kit.svg("path", { class: "slide-crosshair__halo", d: d }));
+    this.crosshair.appendChild(Kit.svg("path", { class: "slide-crosshair__line", d: d }));
+    this.crosshair.appendChild(Kit.svg("circle", { class: "slide-crosshair__centre", r: 1.5 }));
+    this.crosshair.style.display = "none";
+    this.root.appendChild(this.crosshair);
+    if (!Cursor) return;
+
+    canvas.addEventListener("focus", function () {
+      if (self.input && canvas.matches(":focus-visible")) self.showCursor();
+    });
+    canvas.addEventListener("blur", function () {
+      self.hideCursor();
+    });
+    // Capturing, on the viewer element: before OpenSeadragon's own keys on the canvas, which
+    // skip a key whose default is prevented.
+    this.viewer.element.addEventListener("keydown", function (event) {
+      if (event.target !== canvas) return;
+      if (event.key === " ") event.preventDefault(); // Space on the slide never scrolls the page
+      var input = self.input;
+      var key = input && Cursor.keyAction(event);
+      if (!key) return;
+      var busy = Boolean(input.busy && input.busy());
+      // A pointer user drawing an outline still closes it with Enter and undoes with Backspace.
+      if (!self.cursor && key.action !== "move" && busy) return;
+      event.preventDefault();
+      if (!self.cursor) {
+        self.showCursor();
+        if (key.action !== "move") {
+          self.ctx.announce("Crosshair in the middle of the view: arrow keys move it, Enter places.");
+          return;
+        }
+      }
+      if (key.action === "move") self.moveCursor(key.dx, key.dy);
+      else if (key.action === "place") self.keyboardTap(input);
+      else if (key.action === "undo") {
+        // Points (no busy()) drop the last point; drawings in progress their last corner or end.
+        if (input.undo && (busy || !input.busy)) input.undo();
+        else if (busy && input.cancel) input.cancel();
+        else self.ctx.announce("Nothing to remove.");
+        if (self.input === input && input.spoken) self.ctx.announce(input.spoken());
+      } else if (key.action === "close") {
+        if (input.finish) input.finish();
+        else self.ctx.announce("There is no outline to close.");
+      }
+    }, true);
+  };
+
+  Overlay.prototype.keyboardTap = function (input) {
+    var p = this.toImage(this.cursor);
+    if (input.tap) input.tap(p);
+    if (this.input === input && input.busy && input.busy() && input.spoken) this.ctx.announce(input.spoken());
+  };
+
+  Overlay.prototype.showCursor = function () {
+    if (this.cursor) return;
+    var size = this.viewer.viewport.getContainerSize();
+    this.cursor = window.PortalKeyboardCursor.centre({ width: size.x, height: size.y });
+    this.crosshair.style.display = "";
+    this.ctx.element.setAttribute("data-crosshair", "shown");
+    this.moveCursor(0, 0);
+  };
+
+  Overlay.prototype.hideCursor = function () {
+    if (!this.crosshair) return;
+    this.cursor = null;
+    this.crosshair.style.display = "none";
+    this.ctx.element.removeAttribute("data-crosshair");
+  };
+
+  /** Move the crosshair by (dx, dy) screen px, kept inside the view; drafts follow it. */
+  Overlay.prototype.moveCursor = function (dx, dy) {
+    if (!this.cursor) return;
+    var size = this.viewer.viewport.getContainerSize();
+    this.cursor = window.PortalKeyboardCursor.move(this.cursor, dx, dy, { width: size.x, height: size.y });
+    this.crosshair.setAttribute("transform", "translate(" + this.cursor[0].toFixed(1) + " " + this.cursor[1].toFixed(1) + ")");
+    if ((dx || dy) && this.input && this.input.hover) this.input.hover(this.toImage(this.cursor));
   };
 
   Overlay.prototype.bindGestures = function () {
@@ -255,6 +358,10 @@
         start = null;
         options.preview(null, null);
       },
+      spoken: function () {
+        if (!start) return "No end set yet: move the crosshair to one end and press Enter.";
+        return "One end set at " + overlay.where(start) + "; move to the other end and press Enter.";
+      },
     };
   }
 
@@ -307,6 +414,10 @@
       undo: function () {
         points.pop();
         show();
+      },
+      spoken: function () {
+        var last = points.length ? overlay.where(points[points.length - 1]) : "";
+        return window.PortalKeyboardCursor.cornersSoFar(points.length, last);
       },
       busy: function () {
         return points.length > 0;

@@ -232,15 +232,15 @@
     var toggle = el("button", {
       type: "button",
       class: "viewer-button",
-      "aria-label": "Keyboard and touch help",
-      title: "Keyboard and touch help",
+      "aria-label": "Keyboard, mouse and touch help",
+      title: "Keyboard, mouse and touch help",
       "aria-expanded": "false",
       "aria-controls": id,
     }, [icon("help")]);
     var rows = [
-      ["Arrow keys or W A S D", "pan"],
-      ["+ or =, Shift+↑", "zoom in"],
-      ["−, Shift+↓", "zoom out"],
+      ["W A S D, or arrow keys", "pan"],
+      ["+ or =, Shift+W", "zoom in"],
+      ["−, Shift+S", "zoom out"],
       ["0", "whole slide"],
       ["R / Shift+R", "rotate 90° clockwise / anticlockwise"],
       ["F", "mirror the image"],
@@ -248,15 +248,29 @@
       ["Drag", "pan"],
       ["Double-click or double-tap", "zoom in"],
     ];
-    var list = el("dl", { class: "viewer-help__keys" });
-    rows.forEach(function (row) {
-      list.appendChild(el("dt", { text: row[0] }));
-      list.appendChild(el("dd", { text: row[1] }));
-    });
+    var drawing = [
+      ["Arrow keys (Shift: bigger steps)", "move the crosshair"],
+      ["Enter or Space", "place a point, a corner or a ruler end there"],
+      ["Backspace", "remove the last"],
+      ["C", "close an outline"],
+      ["Escape", "cancel, then turn the tool off"],
+      ["Click or tap", "place at the pointer; drag to pan"],
+    ];
+    function keyList(entries) {
+      var list = el("dl", { class: "viewer-help__keys" });
+      entries.forEach(function (row) {
+        list.appendChild(el("dt", { text: row[0] }));
+        list.appendChild(el("dd", { text: row[1] }));
+      });
+      return list;
+    }
     var panel = el("div", { class: "viewer-help", id: id, hidden: true }, [
       el("h2", { class: "viewer-help__title", text: "Moving around the slide" }),
-      el("p", { class: "viewer-help__intro", text: "Click the image (or Tab to it) first, then:" }),
-      list,
+      el("p", { class: "viewer-help__intro", text: "Click or tap the image (or Tab to it) first, then:" }),
+      keyList(rows),
+      el("h2", { class: "viewer-help__title", text: "Drawing and answering" }),
+      el("p", { class: "viewer-help__intro", text: "With a drawing tool on, the focused slide shows a crosshair:" }),
+      keyList(drawing),
       el("p", { class: "viewer-help__intro", text: "The overview in the corner shows where you are; drag in it to move." }),
     ]);
 
@@ -400,8 +414,14 @@
     viewer.canvas.setAttribute("aria-roledescription", "slide image");
     viewer.canvas.setAttribute(
       "aria-label",
-      "Slide: " + slide.title + ". Arrow keys pan, plus and minus zoom, 0 shows the whole slide, R rotates."
+      "Slide: " + slide.title + ". Arrow keys pan, plus and minus zoom, 0 shows the whole slide, R rotates. " +
+        "With a drawing tool on, arrow keys move a crosshair and Enter places."
     );
+
+    // Space on the focused slide never scrolls the page (drawing tools use it to place).
+    viewer.canvas.addEventListener("keydown", function (event) {
+      if (event.key === " ") event.preventDefault();
+    });
 
     var magnification = buildMagnification(viewer, slide);
     var scaleBar = buildScaleBar(viewer, slide);
