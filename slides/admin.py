@@ -12,4 +12,4 @@ from .pacs_forms import DicomwebSourceForm
 class DicomwebSourceAdmin(admin.ModelAdmin):
     form = DicomwebSourceForm
     list_display = ("name", "url", "auth")
-    fields = ("name", "url", "auth", "username", "secret")
+    fields = ("name", "url", "auth", "username", "secret", "notify")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from urllib.parse import urljoin, urlparse
 
 LINK = re.compile(r"""(?:href|src|action|hx-get|data-[a-z-]*url)=["']([^"'#]+)["']""")
@@ -33,10 +34,13 @@ def _json_strings(value):
 
 
 def crawl(client, start: list[str], limit: int = 300) -> dict[str, bytes]:
+    """Breadth first, links in sorted order: the start pages are always visited, and the same
+    pages are reached in every run (a depth-first walk in set order could spend the whole
+    budget in one corner, such as the API schema's URL templates, and miss the viewer)."""
     seen: dict[str, bytes] = {}
-    queue = list(start)
+    queue = deque(start)
     while queue and len(seen) < limit:
-        url = queue.pop()
+        url = queue.popleft()
         path = urlparse(url).path if url.startswith("http") else url
         if not path.startswith("/") or path in seen or path.startswith(SKIP_PREFIXES):
             continue
@@ -44,6 +48,6 @@ def crawl(client, start: list[str], limit: int = 300) -> dict[str, bytes]:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         seen[path] = body + str(dict(response.headers)).encode()
         if "text" in response.get("Content-Type", "") or "json" in response.get("Content-Type", ""):
-            for link in _urls_in(body.decode("utf-8", "replace")):
+            for link in sorted(_urls_in(body.decode("utf-8", "replace"))):
                 queue.append(urljoin(path, link))
     return seen
