@@ -9,7 +9,6 @@ Cases are searched where they are, through an expression index over their text (
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import F, Q
 
 from slides import search as slide_search
@@ -19,19 +18,16 @@ from .models import Case, Course
 
 MAX_CASES = 50
 VOCABULARY_KEY = "courses:case-search:vocabulary"
-VOCABULARY_SECONDS = 300
 FIELDS = ("title", "diagnosis", "clinical_history", "discussion")
 
 
 def vocabulary() -> frozenset[str]:
     """Every word of every case's text, for correcting typos (cached for 5 minutes). The
     correction only chooses which words to look for; what is found stays the user's cases."""
-    words = cache.get(VOCABULARY_KEY)
-    if words is None:
-        texts = (" ".join(row) for row in Case.objects.values_list(*FIELDS).iterator())
-        words = slide_search.words_of(texts)
-        cache.set(VOCABULARY_KEY, words, VOCABULARY_SECONDS)
-    return words
+    return slide_search.cached_words(
+        VOCABULARY_KEY,
+        lambda: (" ".join(row) for row in Case.objects.values_list(*FIELDS).iterator()),
+    )
 
 
 def cases_for(user, text: str) -> list[Case]:

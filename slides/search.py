@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 
 from . import typos
 from .models import Slide, Tag
@@ -48,13 +48,21 @@ def words_of(texts) -> frozenset[str]:
     return frozenset(word for text in texts for word in typos.WORD.findall(text.lower()))
 
 
+def cached_words(key: str, texts) -> frozenset[str]:
+    """The words of `texts()` (called only on a miss), cached under `key` for 5 minutes."""
+    words = cache.get(key)
+    if words is None:
+        words = words_of(texts())
+        cache.set(key, words, VOCABULARY_SECONDS)
+    return words
+
+
 def vocabulary() -> frozenset[str]:
     """Every word of every slide's document (cached; rebuilt after a change or 5 minutes)."""
-    words = cache.get(VOCABULARY_KEY)
-    if words is None:
-        words = words_of(Slide.objects.values_list("search_document", flat=True).iterator())
-        cache.set(VOCABULARY_KEY, words, VOCABULARY_SECONDS)
-    return words
+    return cached_words(
+        VOCABULARY_KEY,
+        lambda: Slide.objects.values_list("search_document", flat=True).iterator(),
+    )
 
 
 def uses_postgres() -> bool:
@@ -102,7 +110,6 @@ def _portable_search(slides, text: str):
     in_title = Q(*[Q(title__icontains=word) for word in words])
     return slides.annotate(
         rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        similarity=Value(0.0, output_field=FloatField()),
     ).order_by("-rank", "-created_at")
 
 
