@@ -172,6 +172,12 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 # Where links in emails point: the site's address as people reach it.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+# Where the accessibility statement (/accessibility/) tells people to report a problem or ask for
+# content in another format: the team that runs this deployment, not the software's authors. By
+# default the address the portal already sends its mail from.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+    "PORTAL_ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

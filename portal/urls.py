@@ -8,6 +8,7 @@ from . import tile_renewal, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "slides/tiles/renew/<uuid:slide_uuid>/",

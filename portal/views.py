@@ -85,6 +85,16 @@ def home(request):
     )
 
 
+@require_GET
+def accessibility_statement(request):
+    """The public accessibility statement, in the form UK public-sector sites publish it."""
+    return render(
+        request,
+        "portal/accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+    )
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, plus the demo accounts when the demo is switched on."""
 

@@ -7,6 +7,8 @@
 # Templates reference:
 #   vendor/openseadragon/openseadragon.min.js   vendor/openseadragon/images/
 #   vendor/htmx/htmx.min.js
+# The browser tests inject node_modules/axe-core/axe.min.js (a test-only devDependency, never
+# served to users), so `npm ci` installs devDependencies too and the file is checked below.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +24,7 @@ fi
 marker="node_modules/.package-lock.json"
 if [[ ! -f "$marker" || package-lock.json -nt "$marker" ]]; then
     echo "install-frontend: npm ci"
-    npm ci --no-audit --no-fund
+    npm ci --include=dev --no-audit --no-fund
     touch "$marker"
 else
     echo "install-frontend: node_modules is up to date with package-lock.json"
@@ -35,7 +37,7 @@ htmx="node_modules/htmx.org/dist"
 # Fail loudly if a package changed its layout, rather than leaving the site without a library.
 for required in \
     "$osd/openseadragon.min.js" "$osd/images/home_rest.png" \
-    "$htmx/htmx.min.js"; do
+    "$htmx/htmx.min.js" "node_modules/axe-core/axe.min.js"; do
     if [[ ! -f "$required" ]]; then
         echo "install-frontend: expected $required after npm ci; has the package layout changed?" >&2
         exit 1
