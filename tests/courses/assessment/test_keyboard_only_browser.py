@@ -1,14 +1,19 @@
-"""Without a mouse, in headless Chromium: a trainee logs in, studies a case and takes a practice
-quiz like the demo's (feedback after each question; choice, point, outline, measure and free-text
-questions) with the keyboard alone, and no mouse event is ever dispatched; so does an examiner
-pinning a comment; Space on the focused slide does not scroll the page. (The demo's own questions
-sit beyond the test slide's edges.)"""
+"""Without a mouse, in headless Chromium: the demo trainee logs in, studies the demo's taught
+case and takes the seeded demo practice quiz (feedback after each question; choice, point,
+outline and measure questions) with the keyboard alone, and no mouse event is ever dispatched;
+so does an examiner pinning a comment; Space on the focused slide does not scroll the page."""
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from courses.models import Attempt, Mark
+import pytest
+from django.core.management import call_command
+
+from courses.models import Attempt, Case, Mark, Quiz
+from fixtures import demo
+from portal.demo import DEMO_PASSWORD
+from portal.models import User
 from tests.keyboard import (
     FOCUSED_MATCHES,
     MOUSE_EVENTS,
@@ -22,12 +27,16 @@ from ..conftest import TARGET, submitted_attempt
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_trainee_takes_the_practice_quiz_with_the_keyboard_alone(
-    keyboard_page, trainee, case, case_slide, quiz_factory
-):
+def test_the_demo_trainee_takes_the_demo_practice_quiz_with_the_keyboard_alone(keyboard_page):
+    call_command("seed_demo", stdout=io.StringIO())
+    quiz = Quiz.objects.get(title__startswith="Practice:", course__title=demo.DEMO_COURSE)
+    assert set(quiz.questions.values_list("type", flat=True)) == {
+        "single", "point", "outline", "measure"
+    }  # fmt: skip
+    case = Case.objects.get(module__course=quiz.course, title="Breast mass in a 52-year-old")
+    trainee = User.objects.get(username="trainee")
     page = keyboard_page
-    quiz = quiz_factory(feedback_policy="after_each")
-    log_in_with_keys(page, trainee.username)
+    log_in_with_keys(page, trainee.username, DEMO_PASSWORD)
 
     # Studying the case: Tab to the slide, zoom in with + and pan with W A S D.
     page.goto(f"/cases/{case.uuid}/")
@@ -57,13 +66,10 @@ def test_a_trainee_takes_the_practice_quiz_with_the_keyboard_alone(
     def saved(kind):
         page.wait_for_selector(f"{section(kind)}[data-save-state=saved]", state="attached")
 
-    # Choice: the first option, with Space; free text, typed.
+    # Choice: the first option ("Breast"), with Space.
     tab_to(page, f"{section('single')} input[type=radio]")
     page.keyboard.press("Space")
     saved("single")
-    tab_to(page, f"{section('text')} textarea")
-    page.keyboard.type("Crypt abscesses.")
-    saved("text")
 
     # Points: the crosshair starts in the middle of the view; Enter places, arrows move.
     canvas = "{} .openseadragon-canvas"
@@ -138,14 +144,14 @@ def test_a_trainee_takes_the_practice_quiz_with_the_keyboard_alone(
     assert attempt.state == Attempt.State.SUBMITTED
     answers = {a.question.type: a.payload for a in attempt.answers.select_related("question")}
     assert answers["single"] == {"choice": "a"}
-    size = case_slide.slide.width, case_slide.slide.height
-    # The point question opens on the whole slide: the first point in its middle, the second
-    # 120 screen px to the right.
+    slide = questions["point"].case_slide.slide
+    # The point question opens on its start view, centred on (2750, 1850) and 1,500 px wide:
+    # the first point in its middle, the second 120 screen px to the right.
     points = answers["point"]["points"]
     assert len(points) == 2
     for x, y in points:
-        assert 0 <= x <= size[0] and 0 <= y <= size[1]
-    assert points[0] == [pytest.approx(size[0] / 2, rel=0.1), pytest.approx(size[1] / 2, rel=0.1)]
+        assert 0 <= x <= slide.width and 0 <= y <= slide.height
+    assert points[0] == [pytest.approx(2750, abs=60), pytest.approx(1850, abs=60)]
     assert points[1][0] > points[0][0] and points[1][1] == pytest.approx(points[0][1], abs=1)
     ring = answers["outline"]["geometry"]["coordinates"][0]
     assert len(ring) == 4 and ring[0] == ring[-1]  # 3 corners, closed
