@@ -60,6 +60,10 @@ def extend_demo() -> SimpleNamespace:
     open_attempt = attempts.start_attempt(quiz=practice, trainee=trainee, now=now)
     attempts.save_answer(attempt=open_attempt, question_uuid=point.uuid, version=0, now=now,
                          payload={"points": [[3000, 2000], [2500, 1700]]})  # fmt: skip
+    choice = practice.questions.get(type="single")
+    attempts.save_answer(attempt=open_attempt, question_uuid=choice.uuid, version=0, now=now,
+                         payload={"choice": "b"})  # fmt: skip
+    attempts.check_answer(attempt=open_attempt, question_uuid=choice.uuid, now=now)
     exam_attempt = attempts.start_attempt(quiz=exam, trainee=trainee, now=now)
 
     candidates = exam.attempts.filter(state="submitted").order_by("trainee__username")
@@ -76,6 +80,7 @@ def extend_demo() -> SimpleNamespace:
         exam=exam,
         taught=taught,
         he=taught.case_slides.get(stain="H&E"),
+        exam_case=Case.objects.get(module__course=course, title=demo.EXAM_CASE),
         point=point,
         done=done,
         open_attempt=open_attempt,
@@ -137,6 +142,16 @@ def _open_submit_dialog(page):
     page.wait_for_selector("[data-submit-dialog][open]")
 
 
+def _open_viewer_help(page):
+    page.click("[aria-controls^=viewer-help-]")
+    page.wait_for_selector("[id^=viewer-help-]:not([hidden])")
+
+
+def _open_markdown_preview(page):
+    page.click("button[aria-controls$=-preview]")
+    page.wait_for_selector(".markdown-preview:not([hidden]):not(:empty)")
+
+
 def _post_without_csrf_cookie(page):
     page.fill("input[name=username]", "trainee")
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -191,6 +206,9 @@ SETUPS: dict[str, Callable[[SimpleNamespace], Visit]] = {
         "text=Invasive carcinoma of no special type",
         ready=VIEWER_DRAWN,
     ),
+    "exam case while the exam is live": lambda w: Visit(
+        _url("courses:case", w.exam_case.uuid), ready=VIEWER_DRAWN
+    ),
     "H&E and IHC side by side": lambda w: Visit(
         _url("courses:case-compare", w.taught.uuid), ready=VIEWER_DRAWN
     ),
@@ -219,6 +237,9 @@ SETUPS: dict[str, Callable[[SimpleNamespace], Visit]] = {
         "title:Are you sure?",
     ),
     "taught case editor": lambda w: Visit(_url("courses:case-edit", w.taught.uuid)),
+    "case editor with a Markdown preview open": lambda w: Visit(
+        _url("courses:case-edit", w.taught.uuid), _open_markdown_preview
+    ),
     "annotating the taught H&E": lambda w: Visit(
         _url("courses:annotate", w.he.uuid), ready=VIEWER_DRAWN
     ),
@@ -264,6 +285,9 @@ SETUPS: dict[str, Callable[[SimpleNamespace], Visit]] = {
     "slide awaiting review": lambda w: Visit(_url("slides:detail", w.review_slide.uuid)),
     "full-page viewer": lambda w: Visit(
         _url("slides:viewer", w.ready_slide.uuid), ready=VIEWER_DRAWN
+    ),
+    "full-page viewer with its help open": lambda w: Visit(
+        _url("slides:viewer", w.ready_slide.uuid), _open_viewer_help, ready=VIEWER_DRAWN
     ),
     "slide edit form": lambda w: Visit(_url("slides:edit", w.ready_slide.uuid)),
     "delete refused while the slide is in use": lambda w: Visit(
