@@ -1,7 +1,8 @@
 """Without a mouse, in headless Chromium: the demo trainee logs in, studies the demo's taught
 case and takes the seeded demo practice quiz (feedback after each question; choice, point,
 outline and measure questions) with the keyboard alone, and no mouse event is ever dispatched;
-so does an examiner pinning a comment; Space on the focused slide does not scroll the page."""
+so does the demo examiner giving a demo exam answer its second blind mark with a pinned comment;
+Space on the focused slide does not scroll the page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from courses.models import Attempt, Case, Mark, Quiz
+from courses.models import Answer, Attempt, Case, Mark, Quiz
 from fixtures import demo
 from portal.demo import DEMO_PASSWORD
 from portal.models import User
@@ -21,8 +22,6 @@ from tests.keyboard import (
     press,
     tab_to,
 )
-
-from ..conftest import TARGET, submitted_attempt
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -177,21 +176,25 @@ def test_space_on_the_focused_slide_does_not_scroll_the_page(keyboard_page, trai
     assert page.evaluate(MOUSE_EVENTS) > 0
 
 
-def test_an_examiner_marks_and_pins_a_comment_with_the_keyboard_alone(
-    keyboard_page, examiner, trainee, quiz_factory
-):
-    quiz = quiz_factory()
-    attempt = submitted_attempt(quiz, trainee, {"outline": {"geometry": TARGET}})
-    answer = attempt.answers.get(question__type="outline")
+def test_the_demo_examiner_marks_and_pins_a_comment_with_the_keyboard_alone(keyboard_page):
+    """The demo exam's outline answer of candidate 11 waits for its second blind mark."""
+    call_command("seed_demo", stdout=io.StringIO())
+    examiner = User.objects.get(username="examiner")
+    answer = Answer.objects.get(
+        attempt__quiz__kind=Quiz.Kind.EXAM,
+        attempt__trainee__username="demo-trainee-11",
+        question__type="outline",
+    )
+    auto = answer.marks.filter(stage=Mark.Stage.AUTO).latest("created_at").score
     page = keyboard_page
-    log_in_with_keys(page, examiner.username)
+    log_in_with_keys(page, examiner.username, DEMO_PASSWORD)
     page.goto(f"/answers/{answer.id}/mark/")
     page.wait_for_selector("[data-slide-viewer][data-tiles-drawn=true]")
 
     tab_to(page, "input[name=score]")
-    page.keyboard.type("2")
+    page.keyboard.type(f"{auto:g}")
     tab_to(page, "textarea[name=comment]")
-    page.keyboard.type("Right at the edge.")
+    page.keyboard.type("Mostly stroma at this edge.")
     tab_to(page, "[data-pin-comment]")
     page.keyboard.press("Enter")  # the focus goes to the slide, with the crosshair
     page.wait_for_selector("[data-slide-viewer][data-crosshair=shown]")
@@ -203,8 +206,8 @@ def test_an_examiner_marks_and_pins_a_comment_with_the_keyboard_alone(
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    mark = Mark.objects.get(answer=answer, stage=Mark.Stage.EXAMINER)
-    assert mark.score == 2 and mark.comment == "Right at the edge."
+    mark = Mark.objects.get(answer=answer, stage=Mark.Stage.EXAMINER, marker=examiner)
+    assert mark.score == auto and mark.comment == "Mostly stroma at this edge."
     slide = answer.question.case_slide.slide
     assert 0 <= mark.comment_x <= slide.width and 0 <= mark.comment_y <= slide.height
     assert page.evaluate(MOUSE_EVENTS) == 0
