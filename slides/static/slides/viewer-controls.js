@@ -25,6 +25,7 @@
     rotateRight: "M15.5 8.5A6 6 0 1 0 14 14.5M15.5 3.5v5h-5",
     fullScreen: "M3 7.5V3h4.5M12.5 3H17v4.5M17 12.5V17h-4.5M7.5 17H3v-4.5",
     exitFullScreen: "M7.5 3v4.5H3M17 7.5h-4.5V3M12.5 17v-4.5H17M3 12.5h4.5V17",
+    contrast: "M10 3a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM10 3v14M10 6h5M10 10h7M10 14h5",
     help: "M7.5 7.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5v.7M10 14.5v.5",
   };
 
@@ -51,6 +52,11 @@
     path.setAttribute("d", ICONS[name]);
     svg.appendChild(path);
     return svg;
+  }
+
+  /** Buttons jump rather than glide when the reader asks for reduced motion (viewer-motion.js). */
+  function still() {
+    return Boolean(window.PortalViewerMotion && window.PortalViewerMotion.reduced());
   }
 
   function iconButton(iconName, label, onClick) {
@@ -158,8 +164,8 @@
         });
         button.addEventListener("click", function () {
           var target = viewer.viewport.imageToViewportZoom(magnification / slide.objectivePower);
-          viewer.viewport.zoomTo(target);
-          viewer.viewport.applyConstraints();
+          viewer.viewport.zoomTo(target, null, still());
+          viewer.viewport.applyConstraints(still());
         });
         buttons.push({ button: button, magnification: magnification });
         group.appendChild(button);
@@ -205,6 +211,7 @@
       ["0", "whole slide"],
       ["R / Shift+R", "rotate 90° clockwise / anticlockwise"],
       ["F", "mirror the image"],
+      ["Contrast button", "high-contrast overlays: wider lines and halos (remembered)"],
       ["Mouse wheel or pinch", "zoom"],
       ["Drag", "pan"],
       ["Double-click or double-tap", "zoom in"],
@@ -254,6 +261,32 @@
     return { toggle: toggle, panel: panel };
   }
 
+  /**
+   * The high-contrast overlay toggle (overlay-styles.js keeps the setting for every viewer on the
+   * page and in this browser); the change is announced in `status`.
+   */
+  function buildContrastToggle(status) {
+    var Styles = window.PortalOverlayStyles;
+    if (!Styles) return null;
+    var label = "High-contrast overlays";
+    var button = el("button", { type: "button", class: "viewer-button", "aria-label": label, title: label,
+      "aria-pressed": "false", "data-overlay-contrast-toggle": true }, [icon("contrast")]);
+    function show(mode) {
+      button.setAttribute("aria-pressed", mode === "high-contrast" ? "true" : "false");
+    }
+    show(Styles.current());
+    button.addEventListener("click", function () {
+      var mode = Styles.choose(Styles.current() === "high-contrast" ? "standard" : "high-contrast");
+      status.textContent = mode === "high-contrast"
+        ? "High-contrast overlays on: wider lines and halos."
+        : "High-contrast overlays off.";
+    });
+    document.addEventListener(Styles.CHANGED, function (event) {
+      show(event.detail.mode);
+    });
+    return button;
+  }
+
   function buildToolbar(viewer, slide, magnification, index) {
     var viewport = viewer.viewport;
     var fullScreen = iconButton("fullScreen", "Full screen", function () {
@@ -276,33 +309,36 @@
     });
 
     var help = buildHelp(viewer, index);
+    var status = el("p", { class: "visually-hidden", role: "status", "data-viewer-status": true });
+    var contrast = buildContrastToggle(status);
     var toolbar = el("div", { class: "viewer-toolbar", role: "toolbar", "aria-label": "Viewer controls" }, [
       el("div", { class: "viewer-group", role: "group", "aria-label": "Zoom" }, [
         iconButton("zoomOut", "Zoom out", function () {
-          viewport.zoomBy(1 / viewer.zoomPerClick);
-          viewport.applyConstraints();
+          viewport.zoomBy(1 / viewer.zoomPerClick, null, still());
+          viewport.applyConstraints(still());
         }),
         iconButton("zoomIn", "Zoom in", function () {
-          viewport.zoomBy(viewer.zoomPerClick);
-          viewport.applyConstraints();
+          viewport.zoomBy(viewer.zoomPerClick, null, still());
+          viewport.applyConstraints(still());
         }),
         iconButton("home", "Show the whole slide", function () {
-          viewport.goHome();
+          viewport.goHome(still());
         }),
       ]),
       magnification.element,
       el("div", { class: "viewer-group", role: "group", "aria-label": "Rotate and view" }, [
         iconButton("rotateLeft", "Rotate 90° anticlockwise", function () {
-          viewport.rotateBy(-90);
+          viewport.rotateBy(-90, null, still());
         }),
         iconButton("rotateRight", "Rotate 90° clockwise", function () {
-          viewport.rotateBy(90);
+          viewport.rotateBy(90, null, still());
         }),
         fullScreen,
+        contrast,
         help.toggle,
-      ]),
+      ].filter(Boolean)),
     ]);
-    return el("div", { class: "viewer-toolbar-wrap" }, [toolbar, help.panel]);
+    return el("div", { class: "viewer-toolbar-wrap" }, [toolbar, help.panel, status]);
   }
 
   window.PortalViewerControls = {

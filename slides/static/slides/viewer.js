@@ -11,8 +11,8 @@
  *   data-title              the slide's title, for labels
  *   data-osd-images         URL prefix of OpenSeadragon's images folder
  *
- * The toolbar and scale bar come from viewer-controls.js (loaded first); this file creates the
- * viewer and wires them to it.
+ * The toolbar and scale bar come from viewer-controls.js, the motion settings from
+ * viewer-motion.js (both loaded first); this file creates the viewer and wires them to it.
  *
  * Magnification follows the microscope convention used by slide viewers: at M× one
  * full-resolution pixel covers M / objective_power CSS pixels. devicePixelRatio is ignored on
@@ -87,6 +87,7 @@
       maxPixelRatio: positiveNumber(element.dataset.maxPixelRatio) || MAX_PIXEL_RATIO,
     };
 
+    var motion = window.PortalViewerMotion ? window.PortalViewerMotion.options() : {};
     var viewer = window.OpenSeadragon({
       element: element,
       tileSources: slide.dziUrl,
@@ -107,8 +108,10 @@
       autoHideControls: false,
       maxZoomPixelRatio: slide.maxPixelRatio,
       immediateRender: false,
-      animationTime: 0.6,
-      springStiffness: 8,
+      // Zoom and pan glide, or jump under prefers-reduced-motion (viewer-motion.js).
+      animationTime: motion.animationTime,
+      springStiffness: motion.springStiffness,
+      blendTime: motion.blendTime,
       visibilityRatio: 0.5,
       zoomPerClick: 2,
       zoomPerScroll: 1.25,
@@ -118,6 +121,7 @@
     });
     viewer.portalSlide = slide;
     element.portalViewer = viewer;
+    if (window.PortalViewerMotion) window.PortalViewerMotion.attach(viewer);
     // Tokens live an hour at most: renew before the tiles stop (tile-renewal.js).
     if (window.PortalTileRenewal) window.PortalTileRenewal.attach(viewer, element);
     viewers.push(viewer);
