@@ -441,6 +441,10 @@
       }, [swatch, kindIcon, el("span", { class: "anno-legend__label", text: itemTitle(item) })]);
       button.addEventListener("click", function () {
         self.select(item, { fly: true });
+        // The legend is redrawn under the reader: take them on to the slide and say what it shows.
+        self.ctx.viewer.canvas.focus();
+        self.ctx.announce("Showing " + itemTitle(item) + " on the slide" +
+          (self.editable ? "." : "; its note is under the slide."));
       });
       self.legend.appendChild(el("li", {}, [button]));
     });

@@ -25,6 +25,7 @@
     rotateRight: "M15.5 8.5A6 6 0 1 0 14 14.5M15.5 3.5v5h-5",
     fullScreen: "M3 7.5V3h4.5M12.5 3H17v4.5M17 12.5V17h-4.5M7.5 17H3v-4.5",
     exitFullScreen: "M7.5 3v4.5H3M17 7.5h-4.5V3M12.5 17v-4.5H17M3 12.5h4.5V17",
+    menu: "M3.5 5.5h13M3.5 10h13M3.5 14.5h13",
     contrast: "M10 3a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM10 3v14M10 6h5M10 10h7M10 14h5",
     help: "M7.5 7.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5v.7M10 14.5v.5",
   };
@@ -287,6 +288,28 @@
     return button;
   }
 
+  /**
+   * On a narrow viewer (a phone, or 200% zoom) the toolbars would cover most of the slide, so
+   * they fold behind one "Tools" disclosure button (portal.css shows it only below 36rem of
+   * viewer width). The viewer element carries the state as `slide-viewer--tools-open`; the
+   * answer tools' strip (slide-kit.js) folds with the toolbar.
+   */
+  function buildMenuButton(viewer, toolbarId) {
+    var button = el("button", {
+      type: "button",
+      class: "viewer-button viewer-button--text viewer-menu-button",
+      "aria-expanded": "false",
+      "aria-controls": toolbarId,
+      "data-viewer-menu": true,
+    }, [icon("menu"), el("span", { text: "Tools" })]);
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      viewer.element.classList.toggle("slide-viewer--tools-open", open);
+    });
+    return button;
+  }
+
   function buildToolbar(viewer, slide, magnification, index) {
     var viewport = viewer.viewport;
     var fullScreen = iconButton("fullScreen", "Full screen", function () {
@@ -311,7 +334,8 @@
     var help = buildHelp(viewer, index);
     var status = el("p", { class: "visually-hidden", role: "status", "data-viewer-status": true });
     var contrast = buildContrastToggle(status);
-    var toolbar = el("div", { class: "viewer-toolbar", role: "toolbar", "aria-label": "Viewer controls" }, [
+    var toolbarId = "viewer-toolbar-" + index;
+    var toolbar = el("div", { class: "viewer-toolbar", id: toolbarId, role: "toolbar", "aria-label": "Viewer controls" }, [
       el("div", { class: "viewer-group", role: "group", "aria-label": "Zoom" }, [
         iconButton("zoomOut", "Zoom out", function () {
           viewport.zoomBy(1 / viewer.zoomPerClick, null, still());
@@ -338,7 +362,8 @@
         help.toggle,
       ].filter(Boolean)),
     ]);
-    return el("div", { class: "viewer-toolbar-wrap" }, [toolbar, help.panel, status]);
+    var menu = buildMenuButton(viewer, toolbarId);
+    return el("div", { class: "viewer-toolbar-wrap" }, [menu, toolbar, help.panel, status]);
   }
 
   window.PortalViewerControls = {
