@@ -257,6 +257,7 @@
       if (event.key === "Escape" && !panel.hidden) {
         setOpen(false);
         toggle.focus();
+        event.preventDefault(); // handled: the Tools menu stays as it is
       }
     });
     return { toggle: toggle, panel: panel };
@@ -302,10 +303,20 @@
       "aria-controls": toolbarId,
       "data-viewer-menu": true,
     }, [icon("menu"), el("span", { text: "Tools" })]);
-    button.addEventListener("click", function () {
-      var open = button.getAttribute("aria-expanded") !== "true";
+    function setOpen(open) {
       button.setAttribute("aria-expanded", open ? "true" : "false");
       viewer.element.classList.toggle("slide-viewer--tools-open", open);
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape from inside the open menu folds it and goes back to its button.
+    viewer.element.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      if (button.getAttribute("aria-expanded") !== "true" || !button.offsetParent) return;
+      if (!event.target.closest || !event.target.closest(".viewer-toolbar, .slide-toolstrip")) return;
+      setOpen(false);
+      button.focus();
     });
     return button;
   }

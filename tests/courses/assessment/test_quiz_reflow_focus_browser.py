@@ -158,4 +158,9 @@ def test_a_narrow_screen_keeps_the_slide_and_answers_through_the_tools_menu(
     page.wait_for_selector(f"{point}[data-save-state=saved]", state="attached")
     assert page.get_attribute(f"{point} [data-slide-viewer]", "data-answer-count") == "1"
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    # Escape inside the open menu folds it and returns to its button.
+    tab_to(page, tool, backwards=True)
+    page.keyboard.press("Escape")
+    assert page.get_attribute(menu, "aria-expanded") == "false"
+    assert page.evaluate(FOCUSED_MATCHES, menu)
     context.close()
