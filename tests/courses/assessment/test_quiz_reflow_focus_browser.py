@@ -158,6 +158,17 @@ def test_a_narrow_screen_keeps_the_slide_and_answers_through_the_tools_menu(
     page.wait_for_selector(f"{point}[data-save-state=saved]", state="attached")
     assert page.get_attribute(f"{point} [data-slide-viewer]", "data-answer-count") == "1"
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    # The point is drawn as overlay-styles.js says: blue, a black inner and a white outer halo.
+    drawn = page.evaluate(
+        """(section) => {
+          const style = (selector) => getComputedStyle(document.querySelector(section + selector));
+          const dot = style(" .quiz-set--answer .quiz-marker__dot");
+          const outer = style(" .quiz-set--answer .quiz-marker__outer");
+          return [dot.fill, dot.stroke, outer.stroke];
+        }""",
+        point,
+    )
+    assert drawn == ["rgb(21, 112, 239)", "rgb(0, 0, 0)", "rgb(255, 255, 255)"]
     # Escape inside the open menu folds it and returns to its button.
     tab_to(page, tool, backwards=True)
     page.keyboard.press("Escape")
