@@ -96,8 +96,12 @@ def test_the_trainee_studies_a_case(browser_page, trainee, course, case, ready_s
     page.wait_for_selector("[data-slide-viewer][data-annotations-visible=false]")
     toggle.click()
     page.wait_for_selector("[data-slide-viewer][data-annotations-visible=true]")
-    page.locator("[data-annotation-item]").first.click()
+    page.locator("[data-annotation-item]").first.focus()
+    page.keyboard.press("Enter")
     assert "crypt" in page.locator("[data-annotation-detail]").first.inner_text()
+    # Choosing from the legend takes focus on to the slide (not the page body) and says so.
+    assert page.evaluate("document.activeElement.matches('.openseadragon-canvas')")
+    assert "on the slide" in page.locator("[data-slide-announce]").first.inner_text()
 
     page.locator("[data-tour-next]").first.click()
     page.wait_for_selector("[data-slide-viewer][data-tour-stop='1']")

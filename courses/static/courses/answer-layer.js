@@ -229,6 +229,8 @@
       if (d) {
         var area = geometry.type === "Polygon" || geometry.type === "MultiPolygon";
         var cls = "quiz-shape" + (area ? " quiz-shape--area" : " quiz-shape--line");
+        // Two halos under the line (overlay-styles.js): it stands out on pale and dark tissue.
+        set.image.appendChild(svg("path", { class: cls + " quiz-shape__outer", d: d }));
         set.image.appendChild(svg("path", { class: cls + " quiz-shape__halo", d: d }));
         set.image.appendChild(svg("path", { class: cls + " quiz-shape__line", d: d }));
       }
@@ -338,23 +340,34 @@
     });
   };
 
+  /** A marker shape over an outer halo of the same shape (its own stroke is the inner halo). */
+  function haloed(group, tag, attributes) {
+    var outer = {};
+    Object.keys(attributes).forEach(function (name) {
+      outer[name] = name === "class" ? "quiz-marker__outer" : attributes[name];
+    });
+    group.appendChild(svg(tag, outer));
+    group.appendChild(svg(tag, attributes));
+  }
+
   function markerNode(kind, number) {
     var group = svg("g", { class: "quiz-marker quiz-marker--" + kind });
     if (kind === "pin") {
-      group.appendChild(svg("path", { class: "quiz-marker__pin", d: "M0 0C-2-6-10-10-10-18a10 10 0 1 1 20 0C10-10 2-6 0 0Z" }));
+      haloed(group, "path", { class: "quiz-marker__pin", d: "M0 0C-2-6-10-10-10-18a10 10 0 1 1 20 0C10-10 2-6 0 0Z" });
       group.appendChild(svg("circle", { class: "quiz-marker__hole", cx: 0, cy: -18, r: 4 }));
       return group;
     }
     if (kind === "ring") {
+      group.appendChild(svg("circle", { class: "quiz-marker__ring-outer", r: 11 }));
       group.appendChild(svg("circle", { class: "quiz-marker__halo", r: 11 }));
       group.appendChild(svg("circle", { class: "quiz-marker__ring", r: 11 }));
       group.appendChild(svg("circle", { class: "quiz-marker__centre", r: 2.5 }));
     } else if (kind === "vertex") {
-      group.appendChild(svg("circle", { class: "quiz-marker__vertex", r: 4.5 }));
+      haloed(group, "circle", { class: "quiz-marker__vertex", r: 4.5 });
     } else if (kind === "end") {
-      group.appendChild(svg("circle", { class: "quiz-marker__end", r: 3.5 }));
+      haloed(group, "circle", { class: "quiz-marker__end", r: 3.5 });
     } else {
-      group.appendChild(svg("circle", { class: "quiz-marker__dot", r: number === null ? 7 : 10 }));
+      haloed(group, "circle", { class: "quiz-marker__dot", r: number === null ? 7 : 10 });
     }
     if (number !== null && number !== undefined) {
       var text = svg("text", { class: "quiz-marker__number", "text-anchor": "middle", "dominant-baseline": "central", y: kind === "ring" ? -19 : 0.5 });

@@ -293,9 +293,17 @@
       });
     }
 
+    var opener = null;
+    if (dialog) {
+      // Closing the dialog (Cancel or Escape) puts the reader back on the button that opened it.
+      dialog.addEventListener("close", function () {
+        if (opener && !confirmed && document.contains(opener)) opener.focus();
+      });
+    }
     form.addEventListener("submit", function (event) {
       if (confirmed) return;
       event.preventDefault();
+      opener = event.submitter || document.activeElement;
       var total = self.questions.length;
       var answered = self.questions.filter(function (q) {
         return !isEmptyPayload(q.payload);
@@ -324,7 +332,24 @@
     }
   };
 
+  /**
+   * The quiz bar sticks to the top of the window: keep the page's scroll padding as tall as the
+   * bar, so a control reached with Tab (or scrolled to) is never hidden under it (WCAG 2.4.11).
+   */
+  function keepFocusClearOfTheBar() {
+    var bar = document.querySelector("[data-quiz-bar]");
+    if (!bar) return;
+    var html = document.documentElement;
+    function measure() {
+      html.style.setProperty("--sticky-top", Math.ceil(bar.getBoundingClientRect().height) + "px");
+    }
+    measure();
+    if (window.ResizeObserver) new window.ResizeObserver(measure).observe(bar);
+    else window.addEventListener("resize", measure);
+  }
+
   function startAttemptPage() {
+    keepFocusClearOfTheBar();
     var root = document.querySelector("[data-attempt]");
     if (root && !root.portalAttempt) root.portalAttempt = new AttemptPage(root);
   }

@@ -27,16 +27,8 @@
 
   // Notes are Markdown, rendered and sanitised by the server (courses/markdown_text.py).
   var MARKDOWN_HINT = "Markdown: **bold**, *italic*, - lists, [link](https://…)";
-  var SWATCHES = [
-    ["#1f77b4", "Blue"],
-    ["#d62728", "Red"],
-    ["#2ca02c", "Green"],
-    ["#ff7f0e", "Orange"],
-    ["#9467bd", "Purple"],
-    ["#17becf", "Cyan"],
-    ["#ffd700", "Yellow"],
-    ["#111111", "Black"],
-  ];
+  // The swatches are the colours whose halos the overlay contrast test measures.
+  var SWATCHES = window.PortalOverlayStyles.ANNOTATION_COLOURS;
 
   var panel = {};
 

@@ -56,7 +56,11 @@
     this.initSaving();
     this.colour = Annotations.DEFAULT_COLOUR;
 
-    this.preview = svg("path", { class: "anno-preview" });
+    // The shape being drawn, over the same two halos as a saved one (overlay-styles.js).
+    this.preview = svg("g", { class: "anno-preview" });
+    ["anno__outer", "anno__halo", "anno-preview__line"].forEach(function (name) {
+      this.preview.appendChild(svg("path", { class: name }));
+    }, this);
     this.overlay.image.appendChild(this.preview);
     this.handleGroup = svg("g", { class: "anno-handles" });
     this.overlay.screen.appendChild(this.handleGroup);
@@ -146,8 +150,13 @@
   };
 
   Editor.prototype.showPreview = function (d) {
-    this.preview.setAttribute("d", d || "");
+    this.preview.querySelectorAll("path").forEach(function (path) {
+      path.setAttribute("d", d || "");
+    });
+    var halos = window.PortalOverlayStyles ? window.PortalOverlayStyles.haloColours(this.colour) : ["#000", "#fff"];
     this.preview.style.color = this.colour;
+    this.preview.style.setProperty("--ov-halo", halos[0]);
+    this.preview.style.setProperty("--ov-outer", halos[1]);
   };
 
   Editor.prototype.gesture = function (kind) {

@@ -189,12 +189,16 @@
         screen: svg("g", { class: "anno anno--screen", "data-hit-key": item.key, "data-annotation-key": item.key }),
         title: svg("title"),
         hit: svg("path", { class: "anno__hit" }),
+        outer: svg("path", { class: "anno__outer" }),
+        halo: svg("path", { class: "anno__halo" }),
         shape: svg("path", { class: "anno__shape" }),
         markers: [],
         head: null,
       };
       nodes.group.appendChild(nodes.title);
       nodes.group.appendChild(nodes.hit);
+      nodes.group.appendChild(nodes.outer);
+      nodes.group.appendChild(nodes.halo);
       nodes.group.appendChild(nodes.shape);
       this.imageGroup.appendChild(nodes.group);
       this.screenGroup.appendChild(nodes.screen);
@@ -202,13 +206,18 @@
     var geometry = item.geometry;
     var area = geometry.type === "Polygon" || geometry.type === "MultiPolygon";
     var d = Shapes.svgPath(geometry);
-    nodes.hit.setAttribute("d", d);
-    nodes.shape.setAttribute("d", d);
+    [nodes.hit, nodes.outer, nodes.halo, nodes.shape].forEach(function (node) {
+      node.setAttribute("d", d);
+    });
+    // Black and white halos around the educator's colour (overlay-styles.js): seen on any tissue.
+    var halos = window.PortalOverlayStyles ? window.PortalOverlayStyles.haloColours(item.colour) : ["#000", "#fff"];
     nodes.title.textContent = itemTitle(item);
     [nodes.group, nodes.screen].forEach(function (group) {
       group.setAttribute("class", "anno anno--" + item.kind + (area ? " anno--area" : " anno--open") +
         (group === nodes.screen ? " anno--screen" : "") + (item === this.selected ? " is-selected" : ""));
       group.style.color = item.colour;
+      group.style.setProperty("--ov-halo", halos[0]);
+      group.style.setProperty("--ov-outer", halos[1]);
     }, this);
 
     var positions = Shapes.markerPositions(geometry);
@@ -220,6 +229,7 @@
         dot: svg("circle", { class: "anno__dot", r: 6 }),
       };
       marker.group.appendChild(marker.hit);
+      marker.group.appendChild(svg("circle", { class: "anno__dot-outer", r: 6 }));
       marker.group.appendChild(marker.dot);
       nodes.screen.appendChild(marker.group);
       nodes.markers.push(marker);
@@ -431,6 +441,10 @@
       }, [swatch, kindIcon, el("span", { class: "anno-legend__label", text: itemTitle(item) })]);
       button.addEventListener("click", function () {
         self.select(item, { fly: true });
+        // The legend is redrawn under the reader: take them on to the slide and say what it shows.
+        self.ctx.viewer.canvas.focus();
+        self.ctx.announce("Showing " + itemTitle(item) + " on the slide" +
+          (self.editable ? "." : "; its note is under the slide."));
       });
       self.legend.appendChild(el("li", {}, [button]));
     });

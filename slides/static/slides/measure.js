@@ -209,6 +209,7 @@
         });
         anchor = [sx / points.length, sy / points.length];
       }
+      group.appendChild(svg("path", { class: "measure__outer", d: d }));
       group.appendChild(svg("path", { class: "measure__halo", d: d }));
       group.appendChild(svg("path", { class: "measure__line" + (result.type === "area" ? " measure__line--area" : ""), d: d }));
       var showLabel = !isDraft || (result.type === "length" && self.overlay.screenDistance(result.points[0], result.points[1]) > 2) ||

@@ -223,7 +223,11 @@
     var strip = null;
     ctx.toolbar = function () {
       if (strip) return strip;
-      strip = el("div", { class: "slide-toolstrip", role: "toolbar", "aria-label": "Slide tools" });
+      var stripId = "slide-tools-" + Math.random().toString(36).slice(2, 9);
+      strip = el("div", { class: "slide-toolstrip", id: stripId, role: "toolbar", "aria-label": "Slide tools" });
+      // On a narrow viewer the strip folds behind viewer-controls.js's "Tools" button too.
+      var menu = element.querySelector("[data-viewer-menu]");
+      if (menu) menu.setAttribute("aria-controls", menu.getAttribute("aria-controls") + " " + stripId);
       var wrapper = el("div", { class: "slide-toolstrip-wrap" }, [strip]);
       viewer.addControl(wrapper, { anchor: window.OpenSeadragon.ControlAnchor.TOP_LEFT, autoFade: false });
       // OpenSeadragon puts controls side by side; this row belongs under the main toolbar.

@@ -165,6 +165,7 @@
     this.cursor = null;
     this.crosshair = Kit.svg("g", { class: "slide-crosshair" });
     var d = "M-16 0H-5M5 0H16M0-16V-5M0 5V16";
+    this.crosshair.appendChild(Kit.svg("path", { class: "slide-crosshair__outer", d: d }));
     this.crosshair.appendChild(Kit.svg("path", { class: "slide-crosshair__halo", d: d }));
     this.crosshair.appendChild(Kit.svg("path", { class: "slide-crosshair__line", d: d }));
     this.crosshair.appendChild(Kit.svg("circle", { class: "slide-crosshair__centre", r: 1.5 }));
