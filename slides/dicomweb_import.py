@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from . import dicom_deid, pacs_notices, pipeline, services, storage
+from . import dicom_deid, pacs_notices, pipeline, services, stow_staging
 from .dicomweb import AS_STORED, PacsError, client_for, first_value, speaking_plainly
 from .models import DicomwebImport, DicomwebSource
 
@@ -145,8 +145,11 @@ def fail_import(job: DicomwebImport, reason: str) -> None:
             return
         locked.status = DicomwebImport.Status.FAILED
         locked.failure_reason = reason[:2000]
-        locked.study_uid = locked.series_uid = ""
-        locked.save(update_fields=["status", "failure_reason", "study_uid", "series_uid"])
+        locked.study_uid = locked.series_uid = locked.series_key = ""
+        locked.save(
+            update_fields=["status", "failure_reason", "study_uid", "series_uid", "series_key"]
+        )
+        stow_staging.release(locked)
         transaction.on_commit(lambda: shutil.rmtree(work_dir(locked), ignore_errors=True))
     logger.info("dicomweb import %s failed: %s", job.uuid, reason)
 
@@ -197,10 +200,11 @@ def _fetch_all(job: DicomwebImport, plan: SeriesPlan) -> Path:
     return folder
 
 
-def _finish(job: DicomwebImport, folder: Path) -> None:
+def become_slide(job: DicomwebImport, folder: Path) -> None:
     """The de-identified instances become a slide's original: the first is taken by
     `services.create_slide`, the others moved beside it (OpenSlide finds a series' instances in
-    its folder), all renames on one disk: nothing is copied or zipped."""
+    its folder), all renames on one disk: nothing is copied or zipped. With object storage they
+    all go to the bucket, so any worker can build the slide."""
     instances = sorted(folder.glob("*.dcm"))
     with transaction.atomic():
         locked = DicomwebImport.objects.select_for_update().get(pk=job.pk)
@@ -211,13 +215,11 @@ def _finish(job: DicomwebImport, folder: Path) -> None:
             original=instances[0],
             original_name="series.dcm",
             title=locked.title,
+            companions=instances[1:],
         )
-        beside = storage.incoming_dir(slide.uuid)
-        for instance in instances[1:]:
-            shutil.move(instance, beside / instance.name)
         locked.slide = slide
         locked.status = DicomwebImport.Status.DONE
-        locked.study_uid = locked.series_uid = ""
+        locked.study_uid = locked.series_uid = locked.series_key = ""
         locked.instances_done = locked.instances_total
         locked.save(
             update_fields=[
@@ -225,10 +227,12 @@ def _finish(job: DicomwebImport, folder: Path) -> None:
                 "status",
                 "study_uid",
                 "series_uid",
+                "series_key",
                 "instances_done",
                 "updated_at",
             ]
         )
+        stow_staging.release(locked)
         pipeline.start(slide.id)
         transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
         if locked.kind == DicomwebImport.Kind.PUSH:
@@ -262,17 +266,4 @@ def pull(import_id: int, *, last_try: bool = True) -> None:
         fail_import(job, f"{error} The import was tried several times and has stopped.")
         return
     job.refresh_from_db()
-    _finish(job, folder)
-
-
-def finish_push(import_id: int) -> None:
-    """The task's body for a series a PACS sent (slides/dicomweb_push.py): already on disk,
-    de-identified; make it a slide. Safe to run twice."""
-    job = DicomwebImport.objects.filter(pk=import_id, kind=DicomwebImport.Kind.PUSH).first()
-    if job is None or job.status != DicomwebImport.Status.FETCHING:
-        return
-    folder = work_dir(job)
-    if not any(folder.glob("*.dcm")):
-        fail_import(job, "Nothing that could become a slide arrived.")
-        return
-    _finish(job, folder)
+    become_slide(job, folder)

@@ -38,12 +38,15 @@ def create_slide(
     stain: str = "",
     tags: list[str] | tuple[str, ...] = (),
     move: bool = True,
+    companions: list[Path] | tuple[Path, ...] = (),
 ) -> Slide:
     """Record a new slide and take its original into private storage; `pipeline.start` then
     queues its processing.
 
     The original is moved (an upload's temporary file) or copied (`move=False`: an admin's
     import, whose files are never touched). Only the extension of `original_name` is kept.
+    `companions` (the other instances of a DICOM series) are moved beside it under their own
+    names, and go to the bucket with it.
     """
     slide = Slide(title=title.strip(), organ=organ.strip(), stain=stain.strip())
     slide.uploaded_by = uploaded_by
@@ -55,10 +58,16 @@ def create_slide(
         shutil.move(original, target)
     else:
         shutil.copyfile(original, target)
+    beside = [target_dir / path.name for path in companions]
+    for path, moved in zip(companions, beside, strict=True):
+        shutil.move(path, moved)
     slide.source_path = str(target.relative_to(settings.SLIDES["INCOMING_DIR"]))
     if object_storage.enabled():
         # The bucket holds it while it waits; a worker on any machine fetches it from there
         # (`pipeline._local_original`), and no web node keeps a copy of an original.
+        incoming = Path(settings.SLIDES["INCOMING_DIR"])
+        for moved in beside:
+            object_storage.upload_original(moved, str(moved.relative_to(incoming)))
         object_storage.upload_original(target, slide.source_path)
         storage.remove_tree(target_dir)
     slide.save()

@@ -8,6 +8,7 @@ its headers or a body that never closes is a `MultipartError`.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,3 +75,33 @@ def parts(body, boundary: str) -> Iterator[Part]:
             payload=view[start:following],
         )
         position = following + 2
+
+
+class PayloadReader(io.RawIOBase):
+    """A part's payload as a seekable binary file, read straight from the memory map (pydicom
+    reads headers from it without the part being copied)."""
+
+    def __init__(self, payload: memoryview) -> None:
+        super().__init__()
+        self._view = payload
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: len(self._view)}
+        self._position = max(0, base[whence] + offset)
+        return self._position
+
+    def readinto(self, buffer) -> int:
+        chunk = self._view[self._position : self._position + len(buffer)]
+        buffer[: len(chunk)] = chunk
+        self._position += len(chunk)
+        return len(chunk)
