@@ -13,6 +13,7 @@ import row only while it runs; the accession number only as a keyed hash.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -29,7 +30,7 @@ from django.db.models import F
 
 from . import dicom_deid, pacs_notices, pipeline, services, stow_staging
 from .dicomweb import AS_STORED, PacsError, client_for, first_value, speaking_plainly
-from .models import DicomwebImport, DicomwebSource
+from .models import DicomwebImport, DicomwebSource, PendingSpecimenText
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ MAX_VOLUME_INSTANCES = 64
 MAX_FRAMES = 2_000_000
 PARALLEL_FETCHES = 4
 MAX_ATTEMPTS = 5
+SPECIMEN_SUFFIX = ".specimen.json"
 TASK = "slides.tasks.pull_dicomweb_series"
 
 
@@ -115,6 +117,28 @@ def work_dir(job: DicomwebImport) -> Path:
     return Path(settings.SLIDES["INCOMING_DIR"]) / "pacs" / str(job.uuid)
 
 
+def write_instance(ds, *, uids: dicom_deid.NewUids, target: Path) -> None:
+    """The de-identified instance at `target` (temp + rename). Its specimen descriptions, the
+    free text an educator may keep at review, wait beside it in the private work folder (never
+    in the instance, the database or a log) until the import becomes a slide."""
+    texts = dicom_deid.reviewable_descriptions(ds)
+    if texts:
+        target.with_name(target.stem + SPECIMEN_SUFFIX).write_text(json.dumps(texts))
+    clean = dicom_deid.deidentify(ds, uids=uids)
+    temporary = target.with_name(f".{target.name}.tmp")
+    clean.save_as(temporary, enforce_file_format=True)
+    os.replace(temporary, target)
+
+
+def _specimen_texts(folder: Path) -> list[str]:
+    found: list[str] = []
+    for sidecar in sorted(folder.glob(f"*{SPECIMEN_SUFFIX}")):
+        for text in json.loads(sidecar.read_text()):
+            if str(text)[:5000] not in found:
+                found.append(str(text)[:5000])
+    return found
+
+
 def request_import(
     *, source: DicomwebSource, requested_by, study_uid: str, series_uid: str, title: str
 ) -> DicomwebImport:
@@ -163,10 +187,7 @@ def _fetch_one(client, job: DicomwebImport, uids, index: int, sop_uid: str, fold
     ds = client.retrieve_instance(job.study_uid, job.series_uid, sop_uid, media_types=AS_STORED)
     if not dicom_deid.is_storable(ds):
         raise SeriesRejected("The PACS sent an instance that is not a whole-slide image.")
-    clean = dicom_deid.deidentify(ds, uids=uids)
-    temp = folder / f".{index:04d}.dcm.tmp"
-    clean.save_as(temp, enforce_file_format=True)
-    os.replace(temp, target)
+    write_instance(ds, uids=uids, target=target)
     return True
 
 
@@ -206,6 +227,7 @@ def become_slide(job: DicomwebImport, folder: Path) -> None:
     its folder), all renames on one disk: nothing is copied or zipped. With object storage they
     all go to the bucket, so any worker can build the slide."""
     instances = sorted(folder.glob("*.dcm"))
+    texts = _specimen_texts(folder)
     with transaction.atomic():
         locked = DicomwebImport.objects.select_for_update().get(pk=job.pk)
         if locked.status != DicomwebImport.Status.FETCHING or not instances:
@@ -216,6 +238,9 @@ def become_slide(job: DicomwebImport, folder: Path) -> None:
             original_name="series.dcm",
             title=locked.title,
             companions=instances[1:],
+        )
+        PendingSpecimenText.objects.bulk_create(
+            PendingSpecimenText(slide=slide, text=text) for text in texts
         )
         locked.slide = slide
         locked.status = DicomwebImport.Status.DONE

@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import logging
 import mmap
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,7 +36,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from . import dicom_deid, stow_staging
-from .dicomweb_import import become_slide, fail_import, work_dir
+from .dicomweb_import import become_slide, fail_import, work_dir, write_instance
 from .models import DicomwebImport, DicomwebSource, StowBody
 from .stow_multipart import DICOM_TYPE, MultipartError, PayloadReader, parts
 
@@ -233,13 +232,6 @@ def _start_building(job: DicomwebImport) -> bool:
     return True
 
 
-def _write_instance(ds, job: DicomwebImport, target: Path) -> None:
-    clean = dicom_deid.deidentify(ds, uids=dicom_deid.NewUids.for_key(str(job.uuid)))
-    temporary = target.with_name(f".{target.name}.tmp")
-    clean.save_as(temporary, enforce_file_format=True)
-    os.replace(temporary, target)
-
-
 def _ingest_body(job: DicomwebImport, body: StowBody, folder: Path) -> None:
     """Write the de-identified VOLUME instances of the job's series found in one staged body.
     An instance already written (a worker died part-way) is not written again."""
@@ -263,7 +255,7 @@ def _ingest_parts(job: DicomwebImport, body: StowBody, data, folder: Path) -> No
                 continue  # another series sent in the same request: its own import
         except (InvalidDicomError, *READ_ERRORS):
             continue  # refused in the answer already
-        _write_instance(ds, job, target)
+        write_instance(ds, uids=dicom_deid.NewUids.for_key(str(job.uuid)), target=target)
         updates: dict = {}
         if dicom_deid.has_burned_in_annotation(ds):
             updates["burned_in_annotation"] = True

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .sealed_fields import SealedTextField
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=64, unique=True)
@@ -222,7 +224,8 @@ class DicomwebSource(models.Model):
     )
     auth = models.CharField(max_length=10, choices=Auth.choices, default=Auth.NONE)
     username = models.CharField(max_length=200, blank=True)
-    secret = models.CharField(max_length=2000, blank=True)
+    # Encrypted in the database (slides/sealed_fields.py); plain only in memory.
+    secret = SealedTextField(blank=True)
     # SHA-256 of the token this PACS presents when it sends to teaching (STOW-RS); the token
     # itself is shown once, when made, and never stored.
     push_token_hash = models.CharField(max_length=64, blank=True)
@@ -345,3 +348,26 @@ class StowBody(models.Model):
 
     def __str__(self) -> str:
         return f"STOW-RS body {self.uuid}"
+
+
+class PendingSpecimenText(models.Model):
+    """A specimen description (SpecimenShortDescription or SpecimenDetailedDescription) that
+    came with a PACS series, waiting for the reviewing educator to keep or discard it.
+
+    Free text may name the patient as easily as the stain, so it is never copied into a stored
+    instance and is shown only on the review form, to educators who may pass the review gate.
+    Review ends its wait: kept text becomes the slide's description, the rest is deleted (an
+    approval that made no choice discards it, as does a rejection or a failed build).
+    """
+
+    slide = models.ForeignKey(
+        Slide, on_delete=models.CASCADE, related_name="pending_specimen_texts"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Specimen text of slide {self.slide_id}, waiting for review"

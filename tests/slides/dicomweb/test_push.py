@@ -14,14 +14,14 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from fixtures.pacs import CANARY
+from fixtures.pacs import CANARY, SPECIMEN_CANARY
 from fixtures.synthetic import make_dicom_wsi
 from slides import dicomweb_push, storage, stow_staging
 from slides.dicomweb_import import work_dir
 from slides.models import DicomwebImport, DicomwebSource, Slide, StowBody
 from tests.conftest import wait_for
 
-from .test_pull import TRACES, assert_no_canary_in_responses, database_text
+from .test_pull import PENDING_TEXTS, TRACES, assert_no_canary_in_responses, database_text
 
 CT_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
 
@@ -117,7 +117,10 @@ def test_a_pushed_series_is_staged_in_the_request_and_deidentified_by_the_worker
         assert not any(trace.encode() in path.read_bytes() for trace in TRACES)
     assert staged_files() == []  # the identifying body is gone once the import has ended
     assert not StowBody.objects.exists()
-    assert CANARY not in database_text()
+    # The generator's specimen description carries the canary: it waits for review, there only.
+    (pending,) = job.slide.pending_specimen_texts.all()
+    assert pending.text == f"{CANARY} Synthetic tissue"
+    assert CANARY not in database_text(exclude=(PENDING_TEXTS,))
 
 
 def test_one_series_sent_over_several_requests_becomes_one_import(
@@ -249,9 +252,11 @@ def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
     assert not StowBody.objects.exists() and staged_files() == []
     slide = Slide.objects.get(pk=job.slide_id)
     assert (slide.width, slide.height) == (2000, 1500)
-    assert_no_canary_in_responses(client, educator, slide)
+    assert_no_canary_in_responses(client, educator, slide, review_form_only=(SPECIMEN_CANARY,))
     text = database_text()
+    assert SPECIMEN_CANARY not in database_text(exclude=(PENDING_TEXTS,))
     log = celery_worker.log.read_text(errors="replace")
+    assert SPECIMEN_CANARY not in log
     # The educators were told, by email (the worker writes it to its log here) and at home.
     assert "A slide from Hospital PACS waits for review" in log
     assert "To: educator@example.org" in log
