@@ -187,6 +187,8 @@ def _fetch_one(client, job: DicomwebImport, uids, index: int, sop_uid: str, fold
     ds = client.retrieve_instance(job.study_uid, job.series_uid, sop_uid, media_types=AS_STORED)
     if not dicom_deid.is_storable(ds):
         raise SeriesRejected("The PACS sent an instance that is not a whole-slide image.")
+    if reason := dicom_deid.frames_disagree(ds):
+        raise SeriesRejected(reason)
     write_instance(ds, uids=uids, target=target)
     return True
 

@@ -36,9 +36,15 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from . import dicom_deid, stow_staging
-from .dicomweb_import import become_slide, fail_import, work_dir, write_instance
+from .dicomweb_import import (
+    SeriesRejected,
+    become_slide,
+    fail_import,
+    work_dir,
+    write_instance,
+)
 from .models import DicomwebImport, DicomwebSource, StowBody
-from .stow_multipart import DICOM_TYPE, MultipartError, PayloadReader, parts
+from .stow_multipart import DICOM_TYPE, MultipartError, PayloadReader, detached, parts
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +243,9 @@ def _ingest_body(job: DicomwebImport, body: StowBody, folder: Path) -> None:
     An instance already written (a worker died part-way) is not written again."""
     path = stow_staging.fetch(body.uuid)
     with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        _ingest_parts(job, body, data, folder)  # its views of the map end with it
+        _, error = detached(_ingest_parts, job, body, data, folder)
+    if error is not None:
+        raise error
 
 
 def _ingest_parts(job: DicomwebImport, body: StowBody, data, folder: Path) -> None:
@@ -255,6 +263,8 @@ def _ingest_parts(job: DicomwebImport, body: StowBody, data, folder: Path) -> No
                 continue  # another series sent in the same request: its own import
         except (InvalidDicomError, *READ_ERRORS):
             continue  # refused in the answer already
+        if reason := dicom_deid.frames_disagree(ds):
+            raise SeriesRejected(reason)
         write_instance(ds, uids=dicom_deid.NewUids.for_key(str(job.uuid)), target=target)
         updates: dict = {}
         if dicom_deid.has_burned_in_annotation(ds):
@@ -292,6 +302,9 @@ def finish_push(import_id: int) -> None:
             _ingest_body(job, body, folder)
     except (FileNotFoundError, MultipartError):  # gone, or not what was checked
         fail_import(job, "What the PACS sent could no longer be read; ask it to send again.")
+        return
+    except SeriesRejected as error:
+        fail_import(job, str(error))
         return
     job.refresh_from_db()
     written = sum(1 for _ in folder.glob("*.dcm"))

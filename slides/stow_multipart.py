@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 _BOUNDARY = re.compile(r'boundary="?([^";]{1,200})"?', re.IGNORECASE)
 _TYPE = re.compile(r'type="?([^";]+)"?', re.IGNORECASE)
@@ -105,3 +106,14 @@ class PayloadReader(io.RawIOBase):
         buffer[: len(chunk)] = chunk
         self._position += len(chunk)
         return len(chunk)
+
+
+def detached(call: Callable[..., Any], *args, **kwargs) -> tuple[Any, Exception | None]:
+    """`call(*args, **kwargs)` as (its value, None) or (None, the exception it raised, stripped
+    of its traceback). Run on a memory map's views: a traceback keeps the frames that hold them
+    alive, and the map could not be closed (BufferError) while the exception goes up through
+    its `with`; raise the exception once the map is closed."""
+    try:
+        return call(*args, **kwargs), None
+    except Exception as error:  # handed back, to be raised by the caller
+        return None, error.with_traceback(None)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from . import dicomweb_push, stow_staging
 from .object_storage import ObjectStorageUnavailable
-from .stow_multipart import MultipartError, boundary_of
+from .stow_multipart import MultipartError, boundary_of, detached
 
 CHUNK = 1024 * 1024
 
@@ -81,9 +81,11 @@ def stow(request, source_uuid):
             open(spooled, "rb") as file,
             mmap.mmap(file.fileno(), size, access=mmap.ACCESS_READ) as body,
         ):
-            result = dicomweb_push.accept(
-                source=source, body=body, boundary=boundary, spooled=spooled
+            result, error = detached(
+                dicomweb_push.accept, source=source, body=body, boundary=boundary, spooled=spooled
             )
+        if error is not None:
+            raise error
     except MultipartError as error:
         return _refuse(400, str(error))
     except ObjectStorageUnavailable:

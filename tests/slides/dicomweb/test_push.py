@@ -15,7 +15,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from fixtures.pacs import CANARY, SPECIMEN_CANARY
-from fixtures.synthetic import make_dicom_wsi
 from slides import dicomweb_push, storage, stow_staging
 from slides.dicomweb_import import work_dir
 from slides.models import DicomwebImport, DicomwebSource, Slide, StowBody
@@ -34,12 +33,6 @@ def stow_body(files) -> tuple[bytes, str]:
         body += path.read_bytes() + b"\r\n"
     body += f"--{boundary}--\r\n".encode()
     return body, f'multipart/related; type="application/dicom"; boundary={boundary}'
-
-
-@pytest.fixture(scope="module")
-def canary_files(tmp_path_factory):
-    level0 = make_dicom_wsi(tmp_path_factory.mktemp("push"), width=600, height=500, canary=True)
-    return sorted(level0.parent.glob("*.dcm"))  # level(s), LABEL and OVERVIEW
 
 
 @pytest.fixture
@@ -296,3 +289,20 @@ def test_a_series_marked_as_burned_in_goes_to_review_with_a_warning(
     client.force_login(educator)
     page = client.get(reverse("slides:detail", args=[job.slide.uuid]))
     assert b"text burned into the image" in page.content
+
+
+def test_a_body_that_ends_inside_a_part_is_refused_and_nothing_is_kept(
+    client, push_source, canary_files
+):
+    source, token = push_source
+    body, content_type = stow_body(canary_files)
+    response = client.post(
+        reverse("slides:stow", args=[source.uuid]),
+        body[: len(body) // 2],
+        content_type=content_type,
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert b"ends inside a part" in response.content
+    assert not DicomwebImport.objects.exists() and not StowBody.objects.exists()
+    assert list(stow_staging.folder().iterdir()) == []  # the spooled body is gone
