@@ -23,6 +23,8 @@ import hmac
 import logging
 import mmap
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +32,7 @@ from uuid import UUID
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -54,6 +56,7 @@ SOP_CLASS_NOT_SUPPORTED = 0x0122
 CANNOT_UNDERSTAND = 0xC000
 ASSOCIATED_FLAVOURS = {"LABEL", "OVERVIEW", "THUMBNAIL"}
 SERIES_SALT = "slides.dicomweb_push.series"
+BUILD_LOCK = 0x5704  # advisory lock class of pushed imports being built (with the import's id)
 READ_ERRORS = (AttributeError, ValueError, EOFError, OSError, KeyError, TypeError)
 
 
@@ -290,8 +293,34 @@ def finish_push(import_id: int) -> None:
         .filter(pk=import_id, kind=DicomwebImport.Kind.PUSH)
         .first()
     )
-    if job is None or not _start_building(job):
+    if job is None:
         return
+    with _sole_builder(job.pk) as sole:
+        if sole and _start_building(job):
+            _build(job)
+
+
+@contextmanager
+def _sole_builder(import_id: int) -> Iterator[bool]:
+    """Whether this task is the only one building the import now. Several finish tasks may be
+    due at once (one per request, and one per early run); a PostgreSQL advisory lock, which dies
+    with a worker's connection, lets one through and lets a redelivered task resume after a
+    crash. (SQLite, for development, runs one worker.)"""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [BUILD_LOCK, import_id])
+        sole = bool(cursor.fetchone()[0])
+    try:
+        yield sole
+    finally:
+        if sole:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [BUILD_LOCK, import_id])
+
+
+def _build(job: DicomwebImport) -> None:
     job.refresh_from_db()
     folder = work_dir(job)
     folder.mkdir(parents=True, exist_ok=True)

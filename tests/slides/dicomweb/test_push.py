@@ -306,3 +306,28 @@ def test_a_body_that_ends_inside_a_part_is_refused_and_nothing_is_kept(
     assert b"ends inside a part" in response.content
     assert not DicomwebImport.objects.exists() and not StowBody.objects.exists()
     assert list(stow_staging.folder().iterdir()) == []  # the spooled body is gone
+
+
+def test_a_finish_that_finds_another_building_the_series_leaves_it_alone(
+    client, push_source, canary_files, settled, django_capture_on_commit_callbacks
+):
+    import psycopg
+    from django.db import connection
+
+    source, token = push_source
+    (level0,) = [path for path in canary_files if path.name.endswith("level-0.dcm")]
+    with django_capture_on_commit_callbacks(execute=False):
+        post(client, source, [level0], HTTP_AUTHORIZATION=f"Bearer {token}")
+    job = DicomwebImport.objects.get()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other_worker:
+        other_worker.execute("SELECT pg_advisory_lock(%s, %s)", [dicomweb_push.BUILD_LOCK, job.id])
+        dicomweb_push.finish_push(job.id)  # a second finish task, due at the same time
+        job.refresh_from_db()
+        assert job.status == "receiving"
+    with django_capture_on_commit_callbacks(execute=False):
+        dicomweb_push.finish_push(job.id)  # the other worker has gone: this one builds
+    job.refresh_from_db()
+    assert job.status == "done"
