@@ -230,6 +230,9 @@ SLIDES = {
     # An S3-compatible bucket for pyramids and waiting originals (slides/object_storage.py);
     # None (no bucket named) keeps everything on PORTAL_DATA_DIR as before.
     "OBJECT_STORAGE": None,
+    # A series a PACS sends over several STOW-RS requests is one import: its build waits until
+    # no instance of it has arrived for this long (slides/dicomweb_push.py).
+    "STOW_SETTLE_SECONDS": float(os.environ.get("SLIDES_STOW_SETTLE_SECONDS", "5")),
 }
 if os.environ.get("PORTAL_OBJECT_STORAGE_BUCKET"):
     SLIDES["OBJECT_STORAGE"] = {

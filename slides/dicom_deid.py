@@ -155,6 +155,32 @@ def has_burned_in_annotation(ds: Any) -> bool:
     return str(ds.get("BurnedInAnnotation", "")).upper() == "YES"
 
 
+def frames_disagree(ds: Any) -> str:
+    """Why a TILED_FULL instance's frame count cannot be right for its matrix and frame size
+    (frames per focal plane and optical path), for a person to read; "" when it agrees or the
+    instance does not say enough to tell (OpenSlide then judges it)."""
+    if str(ds.get("DimensionOrganizationType", "TILED_FULL") or "TILED_FULL") != "TILED_FULL":
+        return ""
+    try:
+        frame_width, frame_height = int(ds.Columns), int(ds.Rows)
+        width, height = int(ds.TotalPixelMatrixColumns), int(ds.TotalPixelMatrixRows)
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+        planes = int(ds.get("TotalPixelMatrixFocalPlanes", 1) or 1)
+        paths = int(ds.get("NumberOfOpticalPaths", 1) or 1)
+    except (AttributeError, TypeError, ValueError):
+        return ""
+    if min(frame_width, frame_height, width, height) <= 0:
+        return "An image of the series gives a size of zero."
+    needed = -(-width // frame_width) * -(-height // frame_height) * planes * paths
+    if frames == needed:
+        return ""
+    return (
+        f"An image of the series has {frames:,} frames, but its size ({width:,} × {height:,} "
+        f"pixels in frames of {frame_width} × {frame_height}) needs {needed:,}: the PACS sent "
+        "a damaged or inconsistent series."
+    )
+
+
 def accession_hash(accession_number: str, *, secret_key: str) -> str:
     """A keyed hash of an accession number: equal numbers give equal hashes under one key, and
     nothing without the key links a hash to its number. Empty stays empty."""

@@ -13,6 +13,7 @@ import row only while it runs; the accession number only as a keyed hash.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -27,9 +28,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from . import dicom_deid, pacs_notices, pipeline, services, storage
+from . import dicom_deid, pacs_notices, pipeline, services, stow_staging
 from .dicomweb import AS_STORED, PacsError, client_for, first_value, speaking_plainly
-from .models import DicomwebImport, DicomwebSource
+from .models import DicomwebImport, DicomwebSource, PendingSpecimenText
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ MAX_VOLUME_INSTANCES = 64
 MAX_FRAMES = 2_000_000
 PARALLEL_FETCHES = 4
 MAX_ATTEMPTS = 5
+SPECIMEN_SUFFIX = ".specimen.json"
 TASK = "slides.tasks.pull_dicomweb_series"
 
 
@@ -115,6 +117,28 @@ def work_dir(job: DicomwebImport) -> Path:
     return Path(settings.SLIDES["INCOMING_DIR"]) / "pacs" / str(job.uuid)
 
 
+def write_instance(ds, *, uids: dicom_deid.NewUids, target: Path) -> None:
+    """The de-identified instance at `target` (temp + rename). Its specimen descriptions, the
+    free text an educator may keep at review, wait beside it in the private work folder (never
+    in the instance, the database or a log) until the import becomes a slide."""
+    texts = dicom_deid.reviewable_descriptions(ds)
+    if texts:
+        target.with_name(target.stem + SPECIMEN_SUFFIX).write_text(json.dumps(texts))
+    clean = dicom_deid.deidentify(ds, uids=uids)
+    temporary = target.with_name(f".{target.name}.tmp")
+    clean.save_as(temporary, enforce_file_format=True)
+    os.replace(temporary, target)
+
+
+def _specimen_texts(folder: Path) -> list[str]:
+    found: list[str] = []
+    for sidecar in sorted(folder.glob(f"*{SPECIMEN_SUFFIX}")):
+        for text in json.loads(sidecar.read_text()):
+            if str(text)[:5000] not in found:
+                found.append(str(text)[:5000])
+    return found
+
+
 def request_import(
     *, source: DicomwebSource, requested_by, study_uid: str, series_uid: str, title: str
 ) -> DicomwebImport:
@@ -145,8 +169,11 @@ def fail_import(job: DicomwebImport, reason: str) -> None:
             return
         locked.status = DicomwebImport.Status.FAILED
         locked.failure_reason = reason[:2000]
-        locked.study_uid = locked.series_uid = ""
-        locked.save(update_fields=["status", "failure_reason", "study_uid", "series_uid"])
+        locked.study_uid = locked.series_uid = locked.series_key = ""
+        locked.save(
+            update_fields=["status", "failure_reason", "study_uid", "series_uid", "series_key"]
+        )
+        stow_staging.release(locked)
         transaction.on_commit(lambda: shutil.rmtree(work_dir(locked), ignore_errors=True))
     logger.info("dicomweb import %s failed: %s", job.uuid, reason)
 
@@ -160,10 +187,9 @@ def _fetch_one(client, job: DicomwebImport, uids, index: int, sop_uid: str, fold
     ds = client.retrieve_instance(job.study_uid, job.series_uid, sop_uid, media_types=AS_STORED)
     if not dicom_deid.is_storable(ds):
         raise SeriesRejected("The PACS sent an instance that is not a whole-slide image.")
-    clean = dicom_deid.deidentify(ds, uids=uids)
-    temp = folder / f".{index:04d}.dcm.tmp"
-    clean.save_as(temp, enforce_file_format=True)
-    os.replace(temp, target)
+    if reason := dicom_deid.frames_disagree(ds):
+        raise SeriesRejected(reason)
+    write_instance(ds, uids=uids, target=target)
     return True
 
 
@@ -197,11 +223,13 @@ def _fetch_all(job: DicomwebImport, plan: SeriesPlan) -> Path:
     return folder
 
 
-def _finish(job: DicomwebImport, folder: Path) -> None:
+def become_slide(job: DicomwebImport, folder: Path) -> None:
     """The de-identified instances become a slide's original: the first is taken by
     `services.create_slide`, the others moved beside it (OpenSlide finds a series' instances in
-    its folder), all renames on one disk: nothing is copied or zipped."""
+    its folder), all renames on one disk: nothing is copied or zipped. With object storage they
+    all go to the bucket, so any worker can build the slide."""
     instances = sorted(folder.glob("*.dcm"))
+    texts = _specimen_texts(folder)
     with transaction.atomic():
         locked = DicomwebImport.objects.select_for_update().get(pk=job.pk)
         if locked.status != DicomwebImport.Status.FETCHING or not instances:
@@ -211,13 +239,14 @@ def _finish(job: DicomwebImport, folder: Path) -> None:
             original=instances[0],
             original_name="series.dcm",
             title=locked.title,
+            companions=instances[1:],
         )
-        beside = storage.incoming_dir(slide.uuid)
-        for instance in instances[1:]:
-            shutil.move(instance, beside / instance.name)
+        PendingSpecimenText.objects.bulk_create(
+            PendingSpecimenText(slide=slide, text=text) for text in texts
+        )
         locked.slide = slide
         locked.status = DicomwebImport.Status.DONE
-        locked.study_uid = locked.series_uid = ""
+        locked.study_uid = locked.series_uid = locked.series_key = ""
         locked.instances_done = locked.instances_total
         locked.save(
             update_fields=[
@@ -225,10 +254,12 @@ def _finish(job: DicomwebImport, folder: Path) -> None:
                 "status",
                 "study_uid",
                 "series_uid",
+                "series_key",
                 "instances_done",
                 "updated_at",
             ]
         )
+        stow_staging.release(locked)
         pipeline.start(slide.id)
         transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
         if locked.kind == DicomwebImport.Kind.PUSH:
@@ -262,17 +293,4 @@ def pull(import_id: int, *, last_try: bool = True) -> None:
         fail_import(job, f"{error} The import was tried several times and has stopped.")
         return
     job.refresh_from_db()
-    _finish(job, folder)
-
-
-def finish_push(import_id: int) -> None:
-    """The task's body for a series a PACS sent (slides/dicomweb_push.py): already on disk,
-    de-identified; make it a slide. Safe to run twice."""
-    job = DicomwebImport.objects.filter(pk=import_id, kind=DicomwebImport.Kind.PUSH).first()
-    if job is None or job.status != DicomwebImport.Status.FETCHING:
-        return
-    folder = work_dir(job)
-    if not any(folder.glob("*.dcm")):
-        fail_import(job, "Nothing that could become a slide arrived.")
-        return
-    _finish(job, folder)
+    become_slide(job, folder)

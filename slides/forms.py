@@ -54,6 +54,12 @@ class LibraryFilterForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Ids of the slide's pending specimen texts (from a PACS) to keep as its description.
+    keep_texts = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, pending_text_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep_texts"].choices = [(pk, pk) for pk in pending_text_ids]
 
     def clean(self):
         data = super().clean()

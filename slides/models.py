@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .sealed_fields import SealedTextField
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=64, unique=True)
@@ -222,7 +224,8 @@ class DicomwebSource(models.Model):
     )
     auth = models.CharField(max_length=10, choices=Auth.choices, default=Auth.NONE)
     username = models.CharField(max_length=200, blank=True)
-    secret = models.CharField(max_length=2000, blank=True)
+    # Encrypted in the database (slides/sealed_fields.py); plain only in memory.
+    secret = SealedTextField(blank=True)
     # SHA-256 of the token this PACS presents when it sends to teaching (STOW-RS); the token
     # itself is shown once, when made, and never stored.
     push_token_hash = models.CharField(max_length=64, blank=True)
@@ -259,6 +262,7 @@ class DicomwebImport(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        RECEIVING = "receiving", "Receiving from the PACS"
         FETCHING = "fetching", "Fetching"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
@@ -279,6 +283,10 @@ class DicomwebImport(models.Model):
     study_uid = models.CharField(max_length=64, blank=True)
     series_uid = models.CharField(max_length=64, blank=True)
     accession_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # A push only, while it receives: a keyed hash of (source, SeriesInstanceUID), so that the
+    # STOW-RS requests of one series join one import; blanked when the import ends.
+    series_key = models.CharField(max_length=64, blank=True)
+    last_received_at = models.DateTimeField(null=True, blank=True)
     instances_total = models.PositiveIntegerField(default=0)
     instances_done = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -300,6 +308,11 @@ class DicomwebImport(models.Model):
                 condition=~Q(status="failed") | ~Q(failure_reason=""),
                 name="dicomweb_import_failure_has_reason",
             ),
+            models.UniqueConstraint(
+                fields=["source", "series_key"],
+                condition=Q(status="receiving"),
+                name="one_receiving_import_per_pushed_series",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -307,10 +320,54 @@ class DicomwebImport(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.FETCHING)
+        return self.status in (self.Status.QUEUED, self.Status.RECEIVING, self.Status.FETCHING)
 
     @property
     def progress_percent(self) -> int:
         if not self.instances_total:
             return 0
         return int(100 * self.instances_done / self.instances_total)
+
+
+class StowBody(models.Model):
+    """One STOW-RS request body as the PACS sent it, waiting in private staging until the
+    imports of the series it carries have de-identified their instances from it
+    (slides/stow_staging.py). It still holds the patient's identifiers: it is never served,
+    nothing of it is copied into the database, and it is deleted once its imports have ended.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(DicomwebSource, on_delete=models.CASCADE, related_name="+")
+    imports = models.ManyToManyField(DicomwebImport, related_name="stow_bodies")
+    size = models.PositiveBigIntegerField()
+    boundary = models.CharField(max_length=200)  # the multipart delimiter, made by the sender
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"STOW-RS body {self.uuid}"
+
+
+class PendingSpecimenText(models.Model):
+    """A specimen description (SpecimenShortDescription or SpecimenDetailedDescription) that
+    came with a PACS series, waiting for the reviewing educator to keep or discard it.
+
+    Free text may name the patient as easily as the stain, so it is never copied into a stored
+    instance and is shown only on the review form, to educators who may pass the review gate.
+    Review ends its wait: kept text becomes the slide's description, the rest is deleted (an
+    approval that made no choice discards it, as does a rejection or a failed build).
+    """
+
+    slide = models.ForeignKey(
+        Slide, on_delete=models.CASCADE, related_name="pending_specimen_texts"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Specimen text of slide {self.slide_id}, waiting for review"

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 PYRAMIDS = "pyramids"
 INCOMING = "incoming"
 QUARANTINE = "quarantine"
+STAGING = "staging"
 TRANSFER_THREADS = 8
 MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 _clients: dict[tuple, object] = {}
@@ -116,27 +117,65 @@ def upload_original(local: Path, source_path: str) -> None:
         raise ObjectStorageUnavailable(f"could not store the original: {error}") from error
 
 
+def _download(key: str, local: Path, what: str) -> None:
+    """`key` into `local` (temp + rename). FileNotFoundError when the bucket lacks it."""
+    local.parent.mkdir(parents=True, exist_ok=True)
+    temporary = local.with_name(f".{local.name}.{secrets.token_hex(4)}{storage.TEMP_SUFFIX}")
+    try:
+        _client().download_file(_bucket(), key, str(temporary))
+        os.replace(temporary, local)
+    except ClientError as error:
+        temporary.unlink(missing_ok=True)
+        if _is_missing(error):
+            raise FileNotFoundError(f"the {what} is no longer stored") from error
+        raise ObjectStorageUnavailable(f"could not fetch the {what}: {error}") from error
+    except BotoCoreError as error:
+        temporary.unlink(missing_ok=True)
+        raise ObjectStorageUnavailable(f"could not fetch the {what}: {error}") from error
+
+
 def fetch_original(source_path: str) -> Path:
-    """The original in this machine's INCOMING_DIR, downloaded if it is not there yet.
+    """The original in this machine's INCOMING_DIR, downloaded if it is not there yet, with
+    the files stored beside it (the other instances of a DICOM series, which OpenSlide finds in
+    the original's folder); the original comes last, so its presence means all are there.
 
     FileNotFoundError when the bucket does not have it (a slide that was discarded)."""
     local = storage.original_path(source_path)
     if local.exists():
         return local
-    local.parent.mkdir(parents=True, exist_ok=True)
-    temporary = local.with_name(f".{local.name}.{secrets.token_hex(4)}{storage.TEMP_SUFFIX}")
-    try:
-        _client().download_file(_bucket(), original_key(source_path), str(temporary))
-        os.replace(temporary, local)
-    except ClientError as error:
-        temporary.unlink(missing_ok=True)
-        if _is_missing(error):
-            raise FileNotFoundError("the original is no longer stored") from error
-        raise ObjectStorageUnavailable(f"could not fetch the original: {error}") from error
-    except BotoCoreError as error:
-        temporary.unlink(missing_ok=True)
-        raise ObjectStorageUnavailable(f"could not fetch the original: {error}") from error
+    folder = source_path.split("/", 1)[0]
+    for key in _keys(f"{INCOMING}/{folder}/"):
+        relative = key[len(INCOMING) + 1 :]
+        companion = storage.original_path(relative)
+        if relative != source_path and not companion.exists():
+            _download(key, companion, "original")
+    _download(original_key(source_path), local, "original")
     return local
+
+
+# --- STOW-RS bodies waiting for a worker (slides/stow_staging.py) ---------------------------
+
+
+def staged_key(name: str) -> str:
+    return f"{STAGING}/{name}"
+
+
+def upload_staged(local: Path, name: str) -> None:
+    try:
+        _client().upload_file(str(local), _bucket(), staged_key(name))
+    except (BotoCoreError, ClientError) as error:
+        raise ObjectStorageUnavailable(f"could not stage the request: {error}") from error
+
+
+def fetch_staged(name: str, local: Path) -> None:
+    _download(staged_key(name), local, "staged request")
+
+
+def discard_staged(name: str) -> None:
+    try:
+        _client().delete_object(Bucket=_bucket(), Key=staged_key(name))
+    except (BotoCoreError, ClientError) as error:
+        raise ObjectStorageUnavailable(f"could not delete a staged request: {error}") from error
 
 
 def discard_original(slide_uuid: str, *, quarantine: bool) -> None:

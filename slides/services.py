@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,12 +39,15 @@ def create_slide(
     stain: str = "",
     tags: list[str] | tuple[str, ...] = (),
     move: bool = True,
+    companions: list[Path] | tuple[Path, ...] = (),
 ) -> Slide:
     """Record a new slide and take its original into private storage; `pipeline.start` then
     queues its processing.
 
     The original is moved (an upload's temporary file) or copied (`move=False`: an admin's
     import, whose files are never touched). Only the extension of `original_name` is kept.
+    `companions` (the other instances of a DICOM series) are moved beside it under their own
+    names, and go to the bucket with it.
     """
     slide = Slide(title=title.strip(), organ=organ.strip(), stain=stain.strip())
     slide.uploaded_by = uploaded_by
@@ -55,10 +59,16 @@ def create_slide(
         shutil.move(original, target)
     else:
         shutil.copyfile(original, target)
+    beside = [target_dir / path.name for path in companions]
+    for path, moved in zip(companions, beside, strict=True):
+        shutil.move(path, moved)
     slide.source_path = str(target.relative_to(settings.SLIDES["INCOMING_DIR"]))
     if object_storage.enabled():
         # The bucket holds it while it waits; a worker on any machine fetches it from there
         # (`pipeline._local_original`), and no web node keeps a copy of an original.
+        incoming = Path(settings.SLIDES["INCOMING_DIR"])
+        for moved in beside:
+            object_storage.upload_original(moved, str(moved.relative_to(incoming)))
         object_storage.upload_original(target, slide.source_path)
         storage.remove_tree(target_dir)
     slide.save()
@@ -148,6 +158,7 @@ def fail_slide(*, slide: Slide, reason: str) -> None:
     locked.failure_reason = reason[:2000]
     locked.build_level = None
     _discard_original(locked)
+    locked.pending_specimen_texts.all().delete()  # no review will come to keep them
     locked.save(
         update_fields=[
             "status",
@@ -240,7 +251,21 @@ def finish_build(*, slide: Slide) -> None:
     slide.refresh_from_db()
 
 
-def _review(*, slide: Slide, reviewer, status: str, note: str) -> Slide:
+def _settle_specimen_texts(locked: Slide, keep: Iterable[int]) -> list[str]:
+    """End the wait of the slide's specimen texts from a PACS: those kept are appended to its
+    description (returned: the fields to save), every one of them is deleted."""
+    pending = list(locked.pending_specimen_texts.all())
+    kept = [item.text for item in pending if item.pk in set(keep)]
+    locked.pending_specimen_texts.all().delete()
+    if not kept:
+        return []
+    locked.description = "\n\n".join(filter(None, [locked.description.strip(), *kept]))
+    return ["description"]
+
+
+def _review(
+    *, slide: Slide, reviewer, status: str, note: str, keep_texts: Iterable[int] = ()
+) -> Slide:
     with transaction.atomic():
         locked = Slide.objects.select_for_update().get(pk=slide.pk)
         if locked.status != Slide.Status.AWAITING_REVIEW:
@@ -249,18 +274,37 @@ def _review(*, slide: Slide, reviewer, status: str, note: str) -> Slide:
         locked.reviewed_by = reviewer
         locked.reviewed_at = timezone.now()
         locked.review_note = note.strip()
-        locked.save(
-            update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"]
+        described = _settle_specimen_texts(
+            locked, keep_texts if status == Slide.Status.READY else ()
         )
+        locked.save(
+            update_fields=[
+                "status",
+                "reviewed_by",
+                "reviewed_at",
+                "review_note",
+                "updated_at",
+                *described,
+            ]
+        )
+        if described:
+            search.refresh_documents([locked.id])
     if status == Slide.Status.REJECTED:
         transaction.on_commit(lambda: _remove_pyramid(locked.uuid), robust=True)
     slide.refresh_from_db()
     return slide
 
 
-def approve_slide(*, slide: Slide, reviewer, note: str = "") -> Slide:
-    """The reviewer confirms that no identifier is visible anywhere in the scanned area."""
-    return _review(slide=slide, reviewer=reviewer, status=Slide.Status.READY, note=note)
+def approve_slide(
+    *, slide: Slide, reviewer, note: str = "", keep_texts: Iterable[int] = ()
+) -> Slide:
+    """The reviewer confirms that no identifier is visible anywhere in the scanned area.
+
+    `keep_texts`: ids of the slide's pending specimen texts the reviewer keeps as its
+    description; the others (all, when none is named) are deleted."""
+    return _review(
+        slide=slide, reviewer=reviewer, status=Slide.Status.READY, note=note, keep_texts=keep_texts
+    )
 
 
 def reject_slide(*, slide: Slide, reviewer, note: str) -> Slide:

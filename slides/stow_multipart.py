@@ -8,9 +8,11 @@ its headers or a body that never closes is a `MultipartError`.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 _BOUNDARY = re.compile(r'boundary="?([^";]{1,200})"?', re.IGNORECASE)
 _TYPE = re.compile(r'type="?([^";]+)"?', re.IGNORECASE)
@@ -74,3 +76,44 @@ def parts(body, boundary: str) -> Iterator[Part]:
             payload=view[start:following],
         )
         position = following + 2
+
+
+class PayloadReader(io.RawIOBase):
+    """A part's payload as a seekable binary file, read straight from the memory map (pydicom
+    reads headers from it without the part being copied)."""
+
+    def __init__(self, payload: memoryview) -> None:
+        super().__init__()
+        self._view = payload
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: len(self._view)}
+        self._position = max(0, base[whence] + offset)
+        return self._position
+
+    def readinto(self, buffer) -> int:
+        chunk = self._view[self._position : self._position + len(buffer)]
+        buffer[: len(chunk)] = chunk
+        self._position += len(chunk)
+        return len(chunk)
+
+
+def detached(call: Callable[..., Any], *args, **kwargs) -> tuple[Any, Exception | None]:
+    """`call(*args, **kwargs)` as (its value, None) or (None, the exception it raised, stripped
+    of its traceback). Run on a memory map's views: a traceback keeps the frames that hold them
+    alive, and the map could not be closed (BufferError) while the exception goes up through
+    its `with`; raise the exception once the map is closed."""
+    try:
+        return call(*args, **kwargs), None
+    except Exception as error:  # handed back, to be raised by the caller
+        return None, error.with_traceback(None)

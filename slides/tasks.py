@@ -13,7 +13,7 @@ import os
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import dicomweb_import, pipeline
+from . import dicomweb_import, dicomweb_push, pipeline
 from .object_storage import ObjectStorageUnavailable
 
 PLAIN_TASK = {"acks_late": True, "ignore_result": True}
@@ -53,7 +53,7 @@ def pull_dicomweb_series(self, import_id: int) -> None:
 
 @shared_task(**TASK_OPTIONS)
 def finish_dicomweb_push(import_id: int) -> None:
-    dicomweb_import.finish_push(import_id)
+    dicomweb_push.finish_push(import_id)
 
 
 @worker_ready.connect

@@ -85,6 +85,15 @@ def _metadata_rows(slide: Slide) -> list[tuple[str, str]]:
     return rows
 
 
+def _specimen_texts_to_review(user, slide) -> list:
+    """Specimen descriptions a PACS sent, for the review form only: free text that may name
+    the patient, shown to no one but an educator who may pass the review gate, and only while
+    the slide waits for it (the educator keeps or discards each one there)."""
+    if slide.status != slide.Status.AWAITING_REVIEW or not access.can_review(user, slide):
+        return []
+    return list(slide.pending_specimen_texts.all())
+
+
 @login_required
 @require_GET
 def detail(request, slide_uuid):
@@ -95,6 +104,7 @@ def detail(request, slide_uuid):
         "can_review": access.can_review(request.user, slide),
         "can_manage": access.can_manage(request.user, slide),
         "review_form": ReviewForm(),
+        "specimen_texts": _specimen_texts_to_review(request.user, slide),
         "metadata": _metadata_rows(slide),
         "burned_in_warning": DicomwebImport.objects.filter(
             slide=slide, burned_in_annotation=True
@@ -126,7 +136,8 @@ def review(request, slide_uuid):
     slide = access.get_library_slide(request.user, slide_uuid)
     if not access.can_review(request.user, slide):
         raise Http404("No such slide.")
-    form = ReviewForm(request.POST)
+    pending = slide.pending_specimen_texts.values_list("pk", flat=True)
+    form = ReviewForm(request.POST, pending_text_ids=list(pending))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -135,7 +146,10 @@ def review(request, slide_uuid):
     try:
         if form.cleaned_data["decision"] == "approve":
             services.approve_slide(
-                slide=slide, reviewer=request.user, note=form.cleaned_data["note"]
+                slide=slide,
+                reviewer=request.user,
+                note=form.cleaned_data["note"],
+                keep_texts=form.cleaned_data["keep_texts"],
             )
             messages.success(request, "Approved: the slide can now be used in courses.")
         else:

@@ -10,7 +10,14 @@ import pydicom
 import pytest
 from pydicom.datadict import keyword_dict
 
-from fixtures.pacs import CANARY, CANARY_TEXT, CANARY_TIME, CANARY_UID_ROOT, stamp_canaries
+from fixtures.pacs import (
+    CANARY,
+    CANARY_TEXT,
+    CANARY_TIME,
+    CANARY_UID_ROOT,
+    SPECIMEN_CANARY,
+    stamp_canaries,
+)
 from fixtures.synthetic import CANARY_DATE, make_dicom_wsi
 from slides import dicom_deid
 from slides.dicom_deid import NewUids
@@ -120,6 +127,9 @@ def test_the_accession_number_is_kept_only_as_a_keyed_hash():
 
 def test_specimen_descriptions_are_offered_for_review_not_copied(canary_series):
     ds = canary_series["level-0"]
-    assert dicom_deid.reviewable_descriptions(ds) == [f"{CANARY} Synthetic tissue"]
+    assert dicom_deid.reviewable_descriptions(ds) == [
+        f"{SPECIMEN_CANARY} H&E",
+        f"{SPECIMEN_CANARY} core biopsy, left breast",
+    ]
     clean = dicom_deid.deidentify(ds, uids=NewUids.fresh())
     assert "SpecimenDescriptionSequence" not in clean

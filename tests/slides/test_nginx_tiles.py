@@ -5,21 +5,17 @@ to Django."""
 
 from __future__ import annotations
 
-import getpass
-import os
-import shutil
-import subprocess
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
-from slides import nginx_config, pipeline, services, storage
+from slides import pipeline, services, storage
 from slides.models import SlideAlias
 from slides.tile_tokens import make_token
 from tests.conftest import wait_for
 
-from .local_servers import free_port, http_get, wait_until_listening
+from .local_servers import http_get, running_nginx
 
 pytestmark = pytest.mark.slow
 
@@ -38,26 +34,9 @@ class Nginx:
 @pytest.fixture
 def nginx(live_server, tmp_path):
     """nginx with the shipped configuration, as a process of its own under `tmp_path`."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
     prefix = tmp_path / "nginx"
-    port = free_port()
-    site = nginx_config.Site(
-        listen=f"127.0.0.1:{port}",
-        upstream=urlsplit(live_server.url).netloc,
-        key_file=prefix / "tile-key.conf",
-    )
-    # As root, nginx would run its workers as "nobody", who cannot read the test's files.
-    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-    main = nginx_config.write_standalone(prefix, site, workers=1, user=user)
-    command = [binary, "-c", str(main), "-p", str(prefix), "-e", str(prefix / "error.log")]
-    subprocess.run([*command, "-t"], check=True, capture_output=True, timeout=30)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_listening(process, port, (prefix / "error.log").read_text, seconds=20)
+    with running_nginx(prefix, urlsplit(live_server.url).netloc) as port:
         yield Nginx(port, prefix)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture

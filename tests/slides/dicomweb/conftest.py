@@ -22,6 +22,15 @@ def pacs_series(tmp_path_factory):
     return make_pacs_series(tmp_path_factory.mktemp("pacs-series"), width=2000, height=1500)
 
 
+@pytest.fixture(scope="session")
+def canary_files(tmp_path_factory):
+    """A small synthetic canary slide as DICOM files: a VOLUME level, LABEL and OVERVIEW."""
+    from fixtures.synthetic import make_dicom_wsi
+
+    level0 = make_dicom_wsi(tmp_path_factory.mktemp("push"), width=600, height=500, canary=True)
+    return sorted(level0.parent.glob("*.dcm"))
+
+
 @pytest.fixture
 def stored_series(orthanc, pacs_series):
     """`pacs_series` pushed into Orthanc over STOW-RS; removed from it afterwards."""

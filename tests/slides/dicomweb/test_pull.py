@@ -12,8 +12,9 @@ import pydicom
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
-from fixtures.pacs import CANARY, CANARY_TIME, CANARY_UID_ROOT
+from fixtures.pacs import CANARY, CANARY_TIME, CANARY_UID_ROOT, SPECIMEN_CANARY
 from fixtures.synthetic import CANARY_DATE, contains_reserved_colour
 from slides import dicomweb_import, storage
 from slides.models import DicomwebImport, DicomwebSource, Slide
@@ -46,17 +47,24 @@ def request_pull(source, educator, study_uid: str, series_uid: str) -> DicomwebI
     )
 
 
-def assert_no_canary_in_responses(client, user, slide) -> None:
-    """The slide's pages, API, Deep Zoom and IIIF answers (bodies and headers) as `user`."""
+REVIEW_TEXTS_START = b'<fieldset class="field specimen-texts">'
+
+
+def assert_no_canary_in_responses(client, user, slide, *, review_form_only=(), also=()) -> None:
+    """The slide's pages, API, Deep Zoom and IIIF answers (bodies and headers) as `user` hold
+    none of the canaries. `review_form_only`: traces that must be on the slide's page in the
+    review form's specimen texts (for an educator at the review gate) and nowhere else; `also`:
+    more traces that must be nowhere."""
     from django.urls import reverse
 
     from slides.tile_tokens import make_token
 
     client.force_login(user)
     token = make_token(str(slide.uuid))
+    detail = reverse("slides:detail", args=[slide.uuid])
     urls = [
         reverse("slides:library"),
-        reverse("slides:detail", args=[slide.uuid]),
+        detail,
         reverse("slides:viewer", args=[slide.uuid]),
         reverse("slides:thumbnail", args=[slide.uuid]),
         reverse("slides:pacs"),
@@ -68,23 +76,34 @@ def assert_no_canary_in_responses(client, user, slide) -> None:
             "slides:iiif-image", args=[token, slide.uuid, "full", "max", "0", "default", "jpg"]
         ),
         reverse("slides:tile", args=[token, slide.uuid, 0, 0, 0]),
+        reverse("home"),
     ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         headers = repr(dict(response.headers)).encode()
-        for trace in TRACES:
+        if url == detail and review_form_only:
+            start = body.index(REVIEW_TEXTS_START)
+            end = body.index(b"</fieldset>", start)
+            for trace in review_form_only:
+                assert trace.encode() in body[start:end], trace
+            body = body[:start] + body[end:]
+        for trace in (*TRACES, *review_form_only, *also):
             assert trace.encode() not in body, (url, trace)
             assert trace.encode() not in headers, (url, trace)
 
 
-def database_text() -> str:
-    """Every row of every portal table, as text (the canary must be in none of them)."""
+PENDING_TEXTS = "slides_pendingspecimentext"
+
+
+def database_text(*, exclude: tuple[str, ...] = ()) -> str:
+    """Every row of every portal table (but those named in `exclude`), as text (the canary must
+    be in none of them)."""
     dump = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            if not table.startswith(("slides_", "courses_", "portal_")):
+            if not table.startswith(("slides_", "courses_", "portal_")) or table in exclude:
                 continue
             cursor.execute(f'SELECT * FROM "{table}"')  # table names from the schema itself
             dump.extend(repr(row) for row in cursor.fetchall())
@@ -118,22 +137,33 @@ def test_a_pulled_series_becomes_a_built_slide_at_the_review_gate_without_canari
     text = database_text()
     for trace in TRACES:
         assert trace not in text, trace
+    # The specimen descriptions wait for the educator's choice, in their own table only.
+    assert SPECIMEN_CANARY in text
+    assert SPECIMEN_CANARY not in database_text(exclude=(PENDING_TEXTS,))
     pyramid = storage.pyramid_dir(slide.uuid)
     tiles = sorted(pyramid.rglob("*.jpeg"))
     assert tiles
     for tile in tiles:
         data = tile.read_bytes()
-        assert not any(trace.encode() in data for trace in TRACES)
+        assert not any(trace.encode() in data for trace in (*TRACES, SPECIMEN_CANARY))
         with Image.open(tile) as image:
             assert not contains_reserved_colour(image.convert("RGB")), tile
-    assert_no_canary_in_responses(client, educator, slide)
+    assert_no_canary_in_responses(client, educator, slide, review_form_only=(SPECIMEN_CANARY,))
     worker_log = celery_worker.log.read_text(errors="replace")
     assert "pull_dicomweb_series" in worker_log  # the log is the worker's, and it pulled
-    for trace in TRACES:
+    for trace in (*TRACES, SPECIMEN_CANARY):
         assert trace not in worker_log, trace
     incoming = Path(settings.SLIDES["INCOMING_DIR"])
     leftovers = [p for p in incoming.rglob("*") if p.is_file()]
     assert leftovers == [], leftovers  # the original and the work folder are gone
+
+    # Approved without keeping them: no row holds the specimen texts, no answer shows them.
+    client.force_login(educator)
+    client.post(reverse("slides:review", args=[slide.uuid]), {"decision": "approve"})
+    slide.refresh_from_db()
+    assert slide.status == "ready"
+    assert SPECIMEN_CANARY not in database_text()
+    assert_no_canary_in_responses(client, educator, slide, also=(SPECIMEN_CANARY,))
 
 
 @pytest.mark.django_db

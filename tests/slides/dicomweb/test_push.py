@@ -11,16 +11,16 @@ import secrets
 
 import pydicom
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
-from fixtures.pacs import CANARY
-from fixtures.synthetic import make_dicom_wsi
-from slides import dicomweb_push, storage
+from fixtures.pacs import CANARY, SPECIMEN_CANARY
+from slides import dicomweb_push, storage, stow_staging
 from slides.dicomweb_import import work_dir
-from slides.models import DicomwebImport, DicomwebSource, Slide
+from slides.models import DicomwebImport, DicomwebSource, Slide, StowBody
 from tests.conftest import wait_for
 
-from .test_pull import TRACES, assert_no_canary_in_responses, database_text
+from .test_pull import PENDING_TEXTS, TRACES, assert_no_canary_in_responses, database_text
 
 CT_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
 
@@ -33,12 +33,6 @@ def stow_body(files) -> tuple[bytes, str]:
         body += path.read_bytes() + b"\r\n"
     body += f"--{boundary}--\r\n".encode()
     return body, f'multipart/related; type="application/dicom"; boundary={boundary}'
-
-
-@pytest.fixture(scope="module")
-def canary_files(tmp_path_factory):
-    level0 = make_dicom_wsi(tmp_path_factory.mktemp("push"), width=600, height=500, canary=True)
-    return sorted(level0.parent.glob("*.dcm"))  # level(s), LABEL and OVERVIEW
 
 
 @pytest.fixture
@@ -73,8 +67,18 @@ def test_a_source_without_a_token_takes_nothing_even_with_an_empty_one(client, d
     assert response.status_code == 401
 
 
-def test_a_pushed_series_is_taken_deidentified_and_its_label_thrown_away(
-    client, push_source, canary_files, django_capture_on_commit_callbacks
+@pytest.fixture
+def settled(settings):
+    """No wait for more of a series: the finish builds as soon as it runs."""
+    settings.SLIDES = {**settings.SLIDES, "STOW_SETTLE_SECONDS": 0}
+
+
+def staged_files() -> list:
+    return sorted(stow_staging.folder().glob("*.body"))
+
+
+def test_a_pushed_series_is_staged_in_the_request_and_deidentified_by_the_worker(
+    client, push_source, canary_files, settled, django_capture_on_commit_callbacks
 ):
     source, token = push_source
     basic = base64.b64encode(f"pacs:{token}".encode()).decode()
@@ -86,13 +90,74 @@ def test_a_pushed_series_is_taken_deidentified_and_its_label_thrown_away(
     (job,) = DicomwebImport.objects.all()
     assert len(callbacks) == 1  # the finishing task, queued once the rows are committed
     volumes = [p for p in canary_files if "level" in p.name]  # the generator's VOLUME instances
-    assert (job.kind, job.status, job.instances_total) == ("push", "fetching", len(volumes))
+    assert (job.kind, job.status, job.instances_total) == ("push", "receiving", len(volumes))
     assert job.study_uid == job.series_uid == ""
-    written = [path.read_bytes() for path in work_dir(job).glob("*.dcm")]
-    assert len(written) == len(volumes)
-    for data in written:
-        assert not any(trace.encode() in data for trace in TRACES)
+    # The request wrote nothing de-identified: the body waits, whole, in private staging.
+    assert not work_dir(job).exists() or not any(work_dir(job).iterdir())
+    (staged,) = staged_files()
+    assert CANARY.encode() in staged.read_bytes()
+    assert stow_staging.folder().is_relative_to(settings.SLIDES["INCOMING_DIR"])
     assert CANARY not in database_text()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dicomweb_push.finish_push(job.id)
+    job.refresh_from_db()
+    assert job.status == "done", job.failure_reason
+    assert (job.instances_done, job.instances_total, job.series_key) == (len(volumes),) * 2 + ("",)
+    written = list(storage.incoming_dir(job.slide.uuid).glob("*.dcm"))
+    assert len(written) == len(volumes)
+    for path in written:
+        assert not any(trace.encode() in path.read_bytes() for trace in TRACES)
+    assert staged_files() == []  # the identifying body is gone once the import has ended
+    assert not StowBody.objects.exists()
+    # The generator's specimen description carries the canary: it waits for review, there only.
+    (pending,) = job.slide.pending_specimen_texts.all()
+    assert pending.text == f"{CANARY} Synthetic tissue"
+    assert CANARY not in database_text(exclude=(PENDING_TEXTS,))
+
+
+def test_one_series_sent_over_several_requests_becomes_one_import(
+    client, push_source, canary_files, settled, tmp_path, django_capture_on_commit_callbacks
+):
+    from pydicom.uid import generate_uid
+
+    source, token = push_source
+    (level0,) = [path for path in canary_files if path.name.endswith("level-0.dcm")]
+    second = pydicom.dcmread(level0)  # another instance of the same series
+    second.SOPInstanceUID = second.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+    second.save_as(tmp_path / "second.dcm", enforce_file_format=True)
+    volumes = [level0, tmp_path / "second.dcm"]
+    with django_capture_on_commit_callbacks(execute=False):
+        for path in volumes:  # one instance per request, as a PACS splitting a large send
+            response = post(client, source, [path], HTTP_AUTHORIZATION=f"Bearer {token}")
+            assert response.status_code == 200, response.content
+    (job,) = DicomwebImport.objects.all()
+    assert (job.status, job.instances_total) == ("receiving", len(volumes))
+    assert StowBody.objects.count() == len(volumes)
+    with django_capture_on_commit_callbacks(execute=True):
+        dicomweb_push.finish_push(job.id)
+    job.refresh_from_db()
+    assert (job.status, job.instances_done) == ("done", len(volumes))
+    assert len(list(storage.incoming_dir(job.slide.uuid).glob("*.dcm"))) == len(volumes)
+    assert staged_files() == [] and not StowBody.objects.exists()
+
+
+def test_a_series_that_is_still_arriving_waits_and_a_later_send_is_a_new_import(
+    client, push_source, canary_files, django_capture_on_commit_callbacks
+):
+    source, token = push_source
+    (level0,) = [path for path in canary_files if path.name.endswith("level-0.dcm")]
+    with django_capture_on_commit_callbacks(execute=False):
+        post(client, source, [level0], HTTP_AUTHORIZATION=f"Bearer {token}")
+    job = DicomwebImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        dicomweb_push.finish_push(job.id)  # within the settle delay: not yet
+    job.refresh_from_db()
+    assert job.status == "receiving" and len(callbacks) == 1  # asked again for later
+    DicomwebImport.objects.filter(pk=job.pk).update(status="fetching")  # the build has begun
+    with django_capture_on_commit_callbacks(execute=False):
+        post(client, source, [level0], HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert DicomwebImport.objects.count() == 2  # not added to a series already being built
 
 
 def test_a_series_that_is_not_a_slide_is_refused_in_the_answer(
@@ -160,10 +225,13 @@ def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
             "ChunkedTransfers": False,
         },
     )
-    series = orthanc.rest("GET", "/series").json()
-    orthanc.rest(
-        "POST", "/dicom-web/servers/portal/stow", json={"Resources": series, "Synchronous": True}
-    )
+    # The series goes over in two STOW-RS requests, as a PACS splitting a large send does;
+    # Orthanc checks each answer (it fails the job when the portal takes fewer than it sent).
+    instances = sorted(orthanc.rest("GET", "/instances").json())
+    for half in (instances[:2], instances[2:]):
+        orthanc.rest(
+            "POST", "/dicom-web/servers/portal/stow", json={"Resources": half, "Synchronous": True}
+        )
 
     def at_review_gate():
         job = DicomwebImport.objects.filter(kind="push").first()
@@ -173,11 +241,15 @@ def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
 
     job = wait_for(at_review_gate, timeout=180, message="the pushed slide to reach review")
     assert job.instances_total == 3  # the three VOLUME levels; LABEL and OVERVIEW thrown away
+    assert DicomwebImport.objects.count() == 1  # both requests joined the one import
+    assert not StowBody.objects.exists() and staged_files() == []
     slide = Slide.objects.get(pk=job.slide_id)
     assert (slide.width, slide.height) == (2000, 1500)
-    assert_no_canary_in_responses(client, educator, slide)
+    assert_no_canary_in_responses(client, educator, slide, review_form_only=(SPECIMEN_CANARY,))
     text = database_text()
+    assert SPECIMEN_CANARY not in database_text(exclude=(PENDING_TEXTS,))
     log = celery_worker.log.read_text(errors="replace")
+    assert SPECIMEN_CANARY not in log
     # The educators were told, by email (the worker writes it to its log here) and at home.
     assert "A slide from Hospital PACS waits for review" in log
     assert "To: educator@example.org" in log
@@ -191,10 +263,14 @@ def test_orthanc_sends_a_series_to_teaching_and_it_reaches_the_review_gate(
 
 
 def test_a_series_marked_as_burned_in_goes_to_review_with_a_warning(
-    client, push_source, canary_files, tmp_path, educator, django_capture_on_commit_callbacks
+    client,
+    push_source,
+    canary_files,
+    tmp_path,
+    educator,
+    settled,
+    django_capture_on_commit_callbacks,
 ):
-    from slides import dicomweb_import
-
     source, token = push_source
     (level0_path,) = [path for path in canary_files if path.name.endswith("level-0.dcm")]
     level0 = pydicom.dcmread(level0_path)
@@ -205,11 +281,53 @@ def test_a_series_marked_as_burned_in_goes_to_review_with_a_warning(
     with django_capture_on_commit_callbacks(execute=False):
         post(client, source, [path], HTTP_AUTHORIZATION=f"Bearer {token}")
     job = DicomwebImport.objects.get()
-    assert job.burned_in_annotation
     with django_capture_on_commit_callbacks(execute=False):
-        dicomweb_import.finish_push(job.id)
+        dicomweb_push.finish_push(job.id)
     job.refresh_from_db()
+    assert job.burned_in_annotation
     Slide.objects.filter(pk=job.slide_id).update(status="awaiting_review")
     client.force_login(educator)
     page = client.get(reverse("slides:detail", args=[job.slide.uuid]))
     assert b"text burned into the image" in page.content
+
+
+def test_a_body_that_ends_inside_a_part_is_refused_and_nothing_is_kept(
+    client, push_source, canary_files
+):
+    source, token = push_source
+    body, content_type = stow_body(canary_files)
+    response = client.post(
+        reverse("slides:stow", args=[source.uuid]),
+        body[: len(body) // 2],
+        content_type=content_type,
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert b"ends inside a part" in response.content
+    assert not DicomwebImport.objects.exists() and not StowBody.objects.exists()
+    assert list(stow_staging.folder().iterdir()) == []  # the spooled body is gone
+
+
+def test_a_finish_that_finds_another_building_the_series_leaves_it_alone(
+    client, push_source, canary_files, settled, django_capture_on_commit_callbacks
+):
+    import psycopg
+    from django.db import connection
+
+    source, token = push_source
+    (level0,) = [path for path in canary_files if path.name.endswith("level-0.dcm")]
+    with django_capture_on_commit_callbacks(execute=False):
+        post(client, source, [level0], HTTP_AUTHORIZATION=f"Bearer {token}")
+    job = DicomwebImport.objects.get()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other_worker:
+        other_worker.execute("SELECT pg_advisory_lock(%s, %s)", [dicomweb_push.BUILD_LOCK, job.id])
+        dicomweb_push.finish_push(job.id)  # a second finish task, due at the same time
+        job.refresh_from_db()
+        assert job.status == "receiving"
+    with django_capture_on_commit_callbacks(execute=False):
+        dicomweb_push.finish_push(job.id)  # the other worker has gone: this one builds
+    job.refresh_from_db()
+    assert job.status == "done"
