@@ -1,7 +1,7 @@
 """What an imported course must keep: every tile's bytes (through the one tile code path),
 the teaching annotations and tours, and the automatic score of the same answers.
 
-Run as a script inside another portal (`python fingerprint.py COURSE_UUID ANSWERS.json`, with
+Run inside another portal (`python -m tests.courses.bundles.fingerprint COURSE_UUID ANSWERS.json`, with
 DJANGO_SETTINGS_MODULE set) it prints the fingerprint as JSON, so two databases can be compared.
 """
 
