@@ -1,8 +1,8 @@
 """What an imported course must keep: every tile's bytes (through the one tile code path),
 the teaching annotations and tours, and the automatic score of the same answers.
 
-Run inside another portal (`python -m tests.courses.bundles.fingerprint COURSE_UUID ANSWERS.json`, with
-DJANGO_SETTINGS_MODULE set) it prints the fingerprint as JSON, so two databases can be compared.
+Run inside another portal (`python -m tests.courses.bundles.fingerprint COURSE_UUID ANSWERS.json`,
+DJANGO_SETTINGS_MODULE set) it prints the fingerprint as JSON, to compare two databases.
 """
 
 from __future__ import annotations
