@@ -51,8 +51,9 @@ def _enqueue(job_id: int) -> None:
 def import_course(request):
     if not access.can_create_courses(request.user):
         raise Http404("No such page.")
-    form = BundleUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = BundleUploadForm(request.POST, request.FILES) if posted else BundleUploadForm()
+    if posted and form.is_valid():
         job = jobs.queue_import(
             upload=form.cleaned_data["bundle"], requested_by=request.user, enqueue=_enqueue
         )
