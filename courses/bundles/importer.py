@@ -96,7 +96,7 @@ def _read(source, reading: _Reading) -> None:
         with tarfile.open(fileobj=source, mode="r|") as archive:
             for member in archive:
                 _read_member(archive, member, reading)
-    except (tarfile.TarError, EOFError, OSError) as error:
+    except (tarfile.TarError, EOFError) as error:
         raise BundleRefused(
             "The bundle is truncated or is not a tar archive; download or copy it again."
         ) from error

@@ -269,7 +269,7 @@ def check_course_document(document: object) -> None:
                 isinstance(record, Mapping) and set(record) == record_keys(kind),
                 f"a record of {collection} has unexpected or missing fields",
             )
-            if "key" in record:
+            if "key" in LINKS[kind]:  # (a choice's "key" is its own field, "a", "b"...)
                 _refuse_unless(
                     isinstance(record["key"], str) and record["key"] not in own,
                     f"{collection} has a repeated or invalid key",
@@ -322,5 +322,5 @@ def dumps(document: object) -> bytes:
 def loads(data: bytes, what: str) -> object:
     try:
         return json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise BundleRefused(f"The bundle's {what} is not valid JSON.") from error

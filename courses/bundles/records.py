@@ -8,8 +8,10 @@ start unpublished.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from slides import geometry as geo
 from slides.models import Slide
 
 from ..models import (
@@ -37,6 +39,18 @@ def _build(model: type[models.Model], kind: str, record: dict, **links) -> model
     return row
 
 
+def _annotation_geometry(record: dict, slide: Slide) -> dict:
+    """The shape as the annotation editor's own check leaves it (inside the slide, well formed)."""
+    properties = {name: record[name] for name in ("label", "colour", "note", "kind")}
+    try:
+        geometry, _ = geo.validate_annotation(
+            record["geometry"], properties, width=slide.width, height=slide.height
+        )
+    except geo.GeometryError as error:
+        raise ValidationError(f"an annotation: {error}") from error
+    return geometry
+
+
 def create_course(document: dict, *, slides: dict[str, Slide], owner) -> Course:
     info = document["course"]
     course = Course(
@@ -58,11 +72,12 @@ def create_course(document: dict, *, slides: dict[str, Slide], owner) -> Course:
         for r in document["case_slides"]
     }
     for r in document["annotations"]:
+        case_slide = case_slides[r["case_slide"]]
         _build(
             TeachingAnnotation,
             "annotation",
-            r,
-            case_slide=case_slides[r["case_slide"]],
+            {**r, "geometry": _annotation_geometry(r, case_slide.slide)},
+            case_slide=case_slide,
             author=owner,
         )
     for r in document["tour_stops"]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from courses import services
+from courses.assessment import authoring
 from courses.bundles import export
 
 from ..conftest import submitted_attempt
@@ -13,6 +14,7 @@ from ..conftest import submitted_attempt
 TRAINEE_CANARY = "TRAINEE-ANSWER-CANARY-77c1"
 ANSWERS = {
     "single": [{"choice": "a"}, {"choice": "b"}],
+    "multiple": [{"choices": ["a", "b"]}, {"choices": ["a", "c"]}, {"choices": []}],
     "point": [{"points": [[500, 400]]}, {"points": [[50, 50]]}],
     "outline": [
         {"geometry": {"type": "Polygon", "coordinates": [[[420, 330], [600, 330], [600, 510],
@@ -55,6 +57,12 @@ def demo_course(course, case_slide, educator, trainee, quiz_factory):
         version=case_slide.tour_version,
     )  # fmt: skip
     quiz = quiz_factory()
+    authoring.add_question(
+        quiz=quiz,
+        type="multiple",
+        prompt="Which are true?",
+        options=[{"text": "x", "correct": True}, {"text": "y", "correct": True}, {"text": "z"}],
+    )
     submitted_attempt(quiz, trainee, {"single": {"choice": "a"}, "text": {"text": TRAINEE_CANARY}})
     course.refresh_from_db()
     return course

@@ -32,6 +32,6 @@ def test_an_import_makes_a_new_course_owned_by_the_importer_that_reuses_the_slid
     assert TeachingAnnotation.objects.filter(case_slide__case__module__course=imported).count() == 2
     assert all(a.author_id == other_educator.id for a in TeachingAnnotation.objects.filter(
         case_slide__case__module__course=imported))  # fmt: skip
-    assert Question.objects.filter(course=imported).count() == 5
+    assert Question.objects.filter(course=imported).count() == 6
     assert fingerprint(imported, ANSWERS) == fingerprint(demo_course, ANSWERS)
     assert Course.objects.count() == 2

@@ -153,3 +153,11 @@ def test_a_file_that_is_no_bundle_is_refused(other_educator, unchanged, tmp_path
     path = tmp_path / "not-a-bundle.tar"
     path.write_bytes(b"PK\x03\x04 certainly not a tar" * 100)
     assert "not a tar" in _refused(path, other_educator)
+
+
+def test_an_annotation_outside_its_slide_is_refused(bundle_file, other_educator, unchanged):
+    def far_away(document):
+        document["annotations"][0]["geometry"] = {"type": "Point", "coordinates": [1e9, 5]}
+
+    malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(far_away))
+    assert "annotation" in _refused(malformed, other_educator)
