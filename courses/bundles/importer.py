@@ -190,13 +190,17 @@ def pyramid_checksum_of(slide: Slide) -> str | None:
 
 
 def existing_slide(record: dict) -> Slide | None:
-    """A ready slide of this portal with the same pyramid as the bundle's slide, if any."""
-    candidates = Slide.objects.filter(
-        status=Slide.Status.READY,
-        width=record["width"],
-        height=record["height"],
-        tile_size=record["tile_size"],
-    ).order_by("id")
+    """A slide of this portal, ready and not retired, with the same pyramid as the bundle's
+    slide, if any."""
+    candidates = (
+        Slide.objects.usable_in_courses()
+        .filter(
+            width=record["width"],
+            height=record["height"],
+            tile_size=record["tile_size"],
+        )
+        .order_by("id")
+    )
     for candidate in candidates:
         if pyramid_checksum_of(candidate) == record["pyramid_sha256"]:
             return candidate

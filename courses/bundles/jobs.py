@@ -7,8 +7,10 @@ bucket, so the worker may be another machine) and is deleted when the import end
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from slides import object_storage, storage
 
@@ -17,6 +19,7 @@ from .importer import import_bundle
 from .manifest import BundleRefused
 
 logger = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=30)
 UNEXPECTED = "The import stopped on an unexpected error; try again, or ask an administrator."
 
 
@@ -25,23 +28,36 @@ def queue_import(*, upload, requested_by, enqueue) -> CourseImport:
     job = CourseImport(requested_by=requested_by, bytes_total=upload.size)
     path = storage.original_path(job.upload_name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    if object_storage.enabled():
-        object_storage.upload_original(path, job.upload_name)
-        storage.remove_tree(path.parent)
-    with transaction.atomic():
-        job.save()
-        transaction.on_commit(lambda: enqueue(job.id))
+    try:
+        with open(path, "wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        if object_storage.enabled():
+            object_storage.upload_original(path, job.upload_name)
+            storage.remove_tree(path.parent)
+        with transaction.atomic():
+            job.save()
+            transaction.on_commit(lambda: enqueue(job.id))
+    except BaseException:
+        _discard_upload(job)
+        raise
     return job
 
 
 def _claim(job_id: int) -> CourseImport | None:
+    """The job, now marked as importing; None when it is gone, finished, or being imported by
+    a live run (a broker may deliver a long task twice). A run that stopped reporting progress
+    STALE_AFTER ago is taken to have died with its worker, and the import starts again (it
+    left nothing behind: an import is all or nothing)."""
     with transaction.atomic():
         job = CourseImport.objects.select_for_update().filter(pk=job_id).first()
         if job is None or not job.is_running:
-            return None  # gone, or finished by an earlier run of the task
+            return None
+        if (
+            job.status == CourseImport.Status.IMPORTING
+            and job.updated_at > timezone.now() - STALE_AFTER
+        ):
+            return None
         job.status = CourseImport.Status.IMPORTING
         job.save(update_fields=["status", "updated_at"])
         return job
@@ -61,7 +77,9 @@ def run_import(job_id: int) -> None:
         return
 
     def progress(done: int, total: int) -> None:
-        CourseImport.objects.filter(pk=job.pk).update(bytes_done=min(done, job.bytes_total))
+        CourseImport.objects.filter(pk=job.pk).update(
+            bytes_done=min(done, job.bytes_total), updated_at=timezone.now()
+        )
 
     try:
         path = (

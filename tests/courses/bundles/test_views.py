@@ -99,3 +99,23 @@ def test_an_upload_without_a_file_is_answered_400(client, other_educator):
     response = client.post(reverse("courses:bundle-import"), {})
     assert response.status_code == 400
     assert not CourseImport.objects.exists()
+
+
+def test_a_job_runs_once_even_when_its_task_is_delivered_again(bundle_file, other_educator):
+    from django.utils import timezone
+
+    from courses.bundles import jobs
+
+    data = bundle_file.read_bytes()
+    job = jobs.queue_import(
+        upload=SimpleUploadedFile("b.tar", data), requested_by=other_educator, enqueue=lambda _: 0
+    )
+    CourseImport.objects.filter(pk=job.pk).update(status="importing", updated_at=timezone.now())
+    jobs.run_import(job.id)  # a second delivery while the first run is alive: left alone
+    assert CourseImport.objects.get(pk=job.pk).status == "importing"
+    stale = timezone.now() - jobs.STALE_AFTER - timezone.timedelta(minutes=1)
+    CourseImport.objects.filter(pk=job.pk).update(updated_at=stale)
+    jobs.run_import(job.id)  # the first run died with its worker: imported now
+    jobs.run_import(job.id)  # and never twice
+    job.refresh_from_db()
+    assert job.status == "done" and Course.objects.filter(owner=other_educator).count() == 1
