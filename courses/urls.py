@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .assessment.urls import urlpatterns as assessment_urlpatterns
+from .bundles import views as bundles
 from .views import authoring, certificates, courses, curriculum, search, study
 
 app_name = "courses"
@@ -31,6 +32,14 @@ urlpatterns = [
     path("courses/<uuid:course_uuid>/modules/new/", authoring.module_create, name="module-create"),
     path("courses/<uuid:course_uuid>/modules/order/", authoring.module_order, name="module-order"),
     path("join/", courses.join, name="join"),
+    path("courses/<uuid:course_uuid>/bundle/", bundles.export_course, name="bundle-export"),
+    path("courses/import/", bundles.import_course, name="bundle-import"),
+    path("courses/imports/<uuid:job_uuid>/", bundles.import_status, name="bundle-import-status"),
+    path(
+        "courses/imports/<uuid:job_uuid>/progress/",
+        bundles.import_progress,
+        name="bundle-import-progress",
+    ),
     path("curricula/", curriculum.curriculum_list, name="curricula"),
     path("search/", search.search_page, name="search"),
     path("markdown/preview/", authoring.markdown_preview, name="markdown-preview"),

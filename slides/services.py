@@ -79,6 +79,27 @@ def create_slide(
     return slide
 
 
+def create_built_slide(*, uploaded_by, details: dict, tiles_total: int) -> Slide:
+    """Record a slide whose de-identified pyramid arrives already built (a course bundle from
+    another portal): READY at once, since that portal's review passed it; no original. The
+    caller installs the pyramid (`pyramid_transfer.install`) in the same transaction's wake."""
+    now = timezone.now()
+    slide = Slide(
+        **details,
+        status=Slide.Status.READY,
+        tiles_total=tiles_total,
+        tiles_done=tiles_total,
+        build_finished_at=now,
+        reviewed_at=now,
+        review_note="Imported from a course bundle (reviewed on the portal it came from).",
+    )
+    slide.uploaded_by = uploaded_by
+    slide.full_clean(exclude=["uploaded_by", "reviewed_by"])
+    slide.save()
+    search.refresh_documents([slide.id])
+    return slide
+
+
 def _tags_named(names) -> list[Tag]:
     cleaned = sorted({name.strip().lower() for name in names if name.strip()})
     return [Tag.objects.get_or_create(name=name[:64])[0] for name in cleaned]

@@ -12,6 +12,7 @@ from .assessment import (
     QuizQuestion,
     ReferenceAnswer,
 )
+from .bundles import CourseImport
 from .curriculum import Certificate, Curriculum, Outcome, new_certificate_code
 from .teaching import (
     Case,
@@ -37,6 +38,7 @@ __all__ = [
     "CaseSlide",
     "Choice",
     "Course",
+    "CourseImport",
     "CourseQuerySet",
     "Curriculum",
     "Enrolment",

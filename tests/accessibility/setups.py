@@ -14,7 +14,7 @@ from django.utils import timezone
 from courses import services as course_services
 from courses.assessment import attempts
 from courses.certificates import issue_certificate
-from courses.models import Answer, Case, Course, Mark, Quiz
+from courses.models import Answer, Case, Course, CourseImport, Mark, Quiz
 from fixtures import demo
 from portal.demo import DEMO_PASSWORD
 from portal.models import Role, User
@@ -74,6 +74,11 @@ def extend_demo() -> SimpleNamespace:
         status=DicomwebImport.Status.FAILED,
         failure_reason="The PACS did not answer.",
     )
+    refused_import = CourseImport.objects.create(
+        requested_by=educator,
+        status=CourseImport.Status.FAILED,
+        failure_reason="The bundle is damaged: course.json does not match its checksum.",
+    )
     return SimpleNamespace(
         course=course,
         practice=practice,
@@ -100,6 +105,7 @@ def extend_demo() -> SimpleNamespace:
         ).first(),  # fmt: skip
         source=source,
         failed_import=failed,
+        refused_import=refused_import,
     )
 
 
@@ -277,6 +283,11 @@ SETUPS: dict[str, Callable[[SimpleNamespace], Visit]] = {
     ),
     "curricula": lambda w: Visit("/curricula/"),
     "curriculum coverage": lambda w: Visit(_url("courses:coverage", w.course.uuid)),
+    # Course bundles
+    "course import form": lambda w: Visit(_url("courses:bundle-import")),
+    "refused course import": lambda w: Visit(
+        _url("courses:bundle-import-status", w.refused_import.uuid)
+    ),
     # Slides and the PACS
     "slide library": lambda w: Visit("/slides/"),
     "slide library filtered to nothing": lambda w: Visit("/slides/?q=zzyzx", expect=".empty-state"),

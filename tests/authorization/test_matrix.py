@@ -18,7 +18,7 @@ from django.utils import timezone
 from courses import services as course_services
 from courses.assessment import attempts, authoring
 from courses.certificates import issue_certificate
-from courses.models import Enrolment, EnrolmentRole
+from courses.models import CourseImport, Enrolment, EnrolmentRole
 from portal.models import Role, User
 from slides import pipeline
 from slides import services as slide_services
@@ -173,7 +173,11 @@ def world(db, slide_files):
     pull = DicomwebImport.objects.create(
         source=source, title="Pulled", status=DicomwebImport.Status.FAILED, failure_reason="x"
     )
+    bundle_import = CourseImport.objects.create(
+        requested_by=users["owning_educator"], status="failed", failure_reason="Refused."
+    )
     values = {
+        "job_uuid": bundle_import.uuid,
         "source_uuid": source.uuid,
         "import_uuid": pull.uuid,
         "course_uuid": course.uuid,
@@ -232,6 +236,7 @@ def _kwarg_sets(name: str):
     yield ["attempt_uuid"]
     yield ["answer_id"]
     yield ["import_uuid"]
+    yield ["job_uuid"]
     yield ["source_uuid"]
     yield ["quiz_uuid", "question_uuid"]
     yield ["attempt_uuid", "question_uuid"]

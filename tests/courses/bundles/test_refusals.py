@@ -1,0 +1,163 @@
+"""Damaged, truncated, foreign and malformed bundles are refused with a reason, and leave no row
+and no file behind."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from courses.bundles import manifest
+from courses.bundles.importer import import_bundle
+from courses.bundles.manifest import BundleRefused
+from slides.models import Slide
+
+
+def _rows() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for app in ("courses", "slides", "portal")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def _files(root: Path) -> list[str]:
+    """Every file and folder, but the (empty) staging folder itself."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.name != "pyramid-staging")
+
+
+def _members(path: Path) -> list[tuple[str, bytes]]:
+    with tarfile.open(path) as archive:
+        return [(m.name, archive.extractfile(m).read()) for m in archive.getmembers()]
+
+
+def _write(path: Path, members: list[tuple[str, bytes]], *, fix_manifest: bool) -> Path:
+    if fix_manifest:
+        sums = {n: (hashlib.sha256(d).hexdigest(), len(d)) for n, d in members[:-1]}
+        members = [
+            *members[:-1],
+            (members[-1][0], manifest.dumps(manifest.manifest_document(sums))),
+        ]
+    with tarfile.open(path, "w") as archive:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _changed(bundle: Path, name: str, change, *, fix_manifest: bool = True) -> Path:
+    members = [(n, change(d) if n == name else d) for n, d in _members(bundle)]
+    return _write(bundle.with_name(f"changed-{bundle.name}"), members, fix_manifest=fix_manifest)
+
+
+def _course_json(change):
+    def edit(data: bytes) -> bytes:
+        document = json.loads(data)
+        change(document)
+        return manifest.dumps(document)
+
+    return edit
+
+
+@pytest.fixture
+def unchanged(bundle_file, isolated_slide_storage):
+    """Asserts, after the test, that no row and no file appeared."""
+    root = Path(isolated_slide_storage["PYRAMID_DIR"]).parent
+    rows, files = _rows(), _files(root)
+    yield
+    assert _rows() == rows
+    assert _files(root) == files
+
+
+def _refused(path: Path, owner) -> str:
+    with open(path, "rb") as source, pytest.raises(BundleRefused) as refusal:
+        import_bundle(source, owner=owner, size=path.stat().st_size)
+    return str(refusal.value)
+
+
+def test_a_tile_changed_by_one_byte_is_refused(bundle_file, other_educator, unchanged):
+    tile = next(n for n, _ in _members(bundle_file) if n.startswith("slides/"))
+    tampered = _changed(
+        bundle_file, tile, lambda d: d[:-1] + bytes([d[-1] ^ 1]), fix_manifest=False
+    )
+    assert "does not match its checksum" in _refused(tampered, other_educator)
+
+
+def test_a_truncated_bundle_is_refused(bundle_file, other_educator, unchanged, tmp_path):
+    truncated = tmp_path / "truncated.tar"
+    data = bundle_file.read_bytes()
+    with tarfile.open(bundle_file) as archive:
+        last = archive.getmember(manifest.MANIFEST_MEMBER)
+    # in a tile, before the manifest's header, inside the manifest
+    for cut in (len(data) // 2, last.offset, last.offset_data + last.size // 2):
+        truncated.write_bytes(data[:cut])
+        assert "truncated" in _refused(truncated, other_educator)
+
+
+def test_a_bundle_of_another_format_version_is_refused(bundle_file, other_educator, unchanged):
+    newer = _changed(
+        bundle_file,
+        manifest.FORMAT_MEMBER,
+        lambda d: json.dumps({"format": manifest.FORMAT, "version": 2}).encode(),
+    )
+    assert "version 2" in _refused(newer, other_educator)
+
+
+def test_a_member_the_manifest_does_not_list_is_refused(bundle_file, other_educator, unchanged):
+    members = _members(bundle_file)
+    extra = [*members[:-1], ("notes.txt", b"x"), members[-1]]
+    path = _write(bundle_file.with_name("extra.tar"), extra, fix_manifest=False)
+    assert "unexpected member" in _refused(path, other_educator)
+
+
+def test_a_record_with_a_field_outside_the_allow_list_is_refused(
+    bundle_file, other_educator, unchanged
+):
+    def add_field(document):
+        document["cases"][0]["author_email"] = "someone@example.org"
+
+    malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(add_field))
+    assert "malformed" in _refused(malformed, other_educator)
+
+
+def test_records_the_models_refuse_roll_back_every_row_and_installed_pyramid(
+    bundle_file, other_educator, unchanged
+):
+    """The slides count as new here (the originals are hidden from re-use), so pyramids are
+    staged and installed before the bad quiz makes the transaction fail."""
+    Slide.objects.update(status=Slide.Status.AWAITING_REVIEW)
+
+    def impossible_quiz(document):
+        document["quizzes"][0]["attempts_allowed"] = 0
+
+    malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(impossible_quiz))
+    assert "cannot be stored" in _refused(malformed, other_educator)
+    Slide.objects.update(status=Slide.Status.READY)
+
+
+def test_the_command_says_why_it_refused(bundle_file, other_educator, unchanged, tmp_path):
+    truncated = tmp_path / "truncated.tar"
+    truncated.write_bytes(bundle_file.read_bytes()[:5000])
+    with pytest.raises(CommandError, match="Refused: .*truncated"):
+        call_command("import_course", str(truncated), owner=other_educator.username)
+
+
+def test_a_file_that_is_no_bundle_is_refused(other_educator, unchanged, tmp_path):
+    path = tmp_path / "not-a-bundle.tar"
+    path.write_bytes(b"PK\x03\x04 certainly not a tar" * 100)
+    assert "not a tar" in _refused(path, other_educator)
+
+
+def test_an_annotation_outside_its_slide_is_refused(bundle_file, other_educator, unchanged):
+    def far_away(document):
+        document["annotations"][0]["geometry"] = {"type": "Point", "coordinates": [1e9, 5]}
+
+    malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(far_away))
+    assert "annotation" in _refused(malformed, other_educator)
