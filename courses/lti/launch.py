@@ -65,13 +65,3 @@ def validated_launch(request) -> LtiLaunch:
         raise LaunchRefused(reason) from error
     return launch
 
-
-def restored_launch(request, launch_id: str) -> LtiLaunch | None:
-    """A launch validated earlier in this session (for deep linking's second step)."""
-    try:
-        message_launch = DjangoMessageLaunch.from_cache(
-            launch_id, request, PortalToolConfig(), launch_data_storage=DjangoCacheDataStorage()
-        )
-    except LtiException:
-        return None
-    return LtiLaunch(message_launch)
