@@ -64,4 +64,3 @@ def validated_launch(request) -> LtiLaunch:
         logger.warning("LTI launch refused: %s", reason)
         raise LaunchRefused(reason) from error
     return launch
-
