@@ -92,7 +92,8 @@ def test_an_instructor_cannot_place_another_educator_s_course(
     client, platform, registration, teacher, other_educator
 ):
     other = course_services.create_course(owner=other_educator, title="Not yours")
-    launch_through(client, platform, teacher, **DEEP_LINK)
+    response, _ = launch_through(client, platform, teacher, **DEEP_LINK)
+    assert response.status_code == 302, response.content.decode()[-1500:]
     answer = client.post(
         reverse("lti:deep-link-place"), {"kind": "course", "uuid": str(other.uuid)}
     )
