@@ -16,13 +16,12 @@ from lti_tool.models import LtiContext, LtiUser
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
-from pylti1p3.service_connector import ServiceConnector
 
 from courses.assessment.selectors import attempt_totals
 from courses.models import Attempt, Quiz
 
 from .models import ContextCourse, QuizLineItem, ScorePost
-from .tool_config import PortalToolConfig
+from .tool_config import service_connector
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,7 @@ class Outcome:
 
 
 def _service(context: LtiContext) -> AssignmentsGradesService:
-    registration = context.deployment.registration
-    connector = ServiceConnector(PortalToolConfig().registration_for(registration))
+    connector = service_connector(context.deployment.registration)
     scopes = ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"]
     if context.can_publish_scores:
         scopes.append("https://purl.imsglobal.org/spec/lti-ags/scope/score")

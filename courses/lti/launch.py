@@ -11,7 +11,7 @@ from lti_tool.models import LtiLaunch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
-from .tool_config import PortalToolConfig
+from .tool_config import LmsSession, PortalToolConfig
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,10 @@ def _use_nonce_once(launch: LtiLaunch) -> None:
 def validated_launch(request) -> LtiLaunch:
     """The launch in this POST, fully checked, or `LaunchRefused` (logged with its reason)."""
     message_launch = DjangoMessageLaunch(
-        request, PortalToolConfig(), launch_data_storage=DjangoCacheDataStorage()
+        request,
+        PortalToolConfig(),
+        launch_data_storage=DjangoCacheDataStorage(),
+        requests_session=LmsSession(),  # fetches the platform's JWKS
     )
     try:
         message_launch.validate()

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from lti_tool.models import LtiContext, LtiUser
 from pylti1p3.names_roles import NamesRolesProvisioningService
-from pylti1p3.service_connector import ServiceConnector
 
 from courses import services as course_services
 
 from . import services
 from .models import ContextCourse, LtiEnrolment
-from .tool_config import PortalToolConfig
+from .tool_config import service_connector
 
 ENROLMENT_ROLE = {"trainee": "trainee", "educator": "educator", "examiner": "examiner"}
 
@@ -38,10 +37,9 @@ def syncable_contexts(course=None) -> list[int]:
 
 
 def _members(context: LtiContext) -> list[dict]:
-    registration = context.deployment.registration
-    connector = ServiceConnector(PortalToolConfig().registration_for(registration))
     service = NamesRolesProvisioningService(
-        connector, {"context_memberships_url": context.memberships_url}
+        service_connector(context.deployment.registration),
+        {"context_memberships_url": context.memberships_url},
     )
     return service.get_members()
 

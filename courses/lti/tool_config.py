@@ -4,11 +4,29 @@ chosen by `keys.signing_key` (published before it signs)."""
 
 from __future__ import annotations
 
+import requests
 from lti_tool.models import LtiDeployment, LtiRegistration
 from lti_tool.utils import DjangoToolConfig
 from pylti1p3.deployment import Deployment
+from pylti1p3.service_connector import ServiceConnector
 
 from . import keys
+
+LMS_TIMEOUT_SECONDS = 30
+
+
+class LmsSession(requests.Session):
+    """pylti1p3 calls the LMS without a timeout; a hung LMS must not hold a web or worker
+    process, so every call here has one."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", LMS_TIMEOUT_SECONDS)
+        return super().request(*args, **kwargs)
+
+
+def service_connector(registration: LtiRegistration) -> ServiceConnector:
+    """Signs the tool's token requests for the LMS services (AGS, NRPS)."""
+    return ServiceConnector(PortalToolConfig().registration_for(registration), LmsSession())
 
 
 def _with_signing_key(registration: LtiRegistration):
