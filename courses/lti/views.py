@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from lti_tool.models import Key
+from lti_tool.models import Key, LtiContext
 from lti_tool.utils import sync_data_from_launch
 
 from courses import access
@@ -25,6 +25,7 @@ from .launch import LaunchRefused, login_redirect, validated_launch
 
 logger = logging.getLogger(__name__)
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+UNLINKED_KEY = "lti_unlinked_context"
 ENROLMENT_ROLE = {
     "trainee": EnrolmentRole.TRAINEE,
     "educator": EnrolmentRole.EDUCATOR,
@@ -89,7 +90,11 @@ def _land(request, lti_launch, user):
         linked = services.link_context(context=context, course=target.course, linked_by=user).course
     if linked is None:
         logger.info("LTI launch into an unlinked LMS course %s", context.id_on_platform)
-        return render(request, "lti/not_linked.html", {"context": context}, status=404)
+        request.session[UNLINKED_KEY] = context.pk  # an educator may link it from that page
+        courses = Course.objects.managed_by(user)
+        return render(
+            request, "lti/not_linked.html", {"context": context, "courses": courses}, status=404
+        )
     if target is None:
         target = targets.course_target(linked)
     elif target.course != linked:
@@ -149,3 +154,19 @@ def roster_sync(request, course_uuid):
     else:
         messages.info(request, "This course is not linked to an LMS course that offers a roster.")
     return redirect("courses:people", course.uuid)
+
+
+@login_required
+@require_POST
+def link_context(request, course_uuid):
+    """An educator links the LMS course they just launched from to a course they manage."""
+    course = access.get_course_for_manager(request.user, course_uuid)
+    context = LtiContext.objects.filter(pk=request.session.get(UNLINKED_KEY)).first()
+    if context is None:
+        return HttpResponseBadRequest("No LMS course is waiting to be linked; launch again.")
+    link = services.link_context(context=context, course=course, linked_by=request.user)
+    del request.session[UNLINKED_KEY]
+    if link.course_id != course.pk:
+        return _refused(request, "This LMS course is linked to another portal course.", status=409)
+    messages.success(request, f"Linked: launches from “{context.title}” now open this course.")
+    return redirect("courses:detail", course.uuid)

@@ -160,3 +160,24 @@ def test_a_login_from_an_unregistered_issuer_is_refused(client, registration, wa
         },
     )
     assert response.status_code == 403
+
+
+def test_an_educator_links_an_unlinked_lms_course_from_the_launch_page(
+    client, platform, registration, lti_course, educator
+):
+    from lti_tool.models import LtiUser as PlatformUser
+
+    PlatformUser.objects.create(registration=registration, sub="staff-1", auth_user=educator)
+    response, _ = launch_through(client, platform, Person("staff-1", roles=[INSTRUCTOR]))
+    assert response.status_code == 404
+    link_url = reverse("lti:link-context", args=[lti_course.uuid])
+    assert link_url in response.content.decode()
+
+    linked = client.post(link_url)
+    assert linked["Location"] == reverse("courses:detail", args=[lti_course.uuid])
+    assert ContextCourse.objects.get().linked_by == educator
+    assert client.post(link_url).status_code == 400  # used once
+
+    client.logout()
+    response, _ = launch_through(client, platform, Person("learner-1"))
+    assert response["Location"] == reverse("courses:detail", args=[lti_course.uuid])
