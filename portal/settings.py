@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "portal",
     "slides",
     "courses",
+    "lti_tool",
+    "courses.lti",
 ]
 
 MIDDLEWARE = [
@@ -341,5 +343,22 @@ for _folder in (
 
 CELERY_BEAT_SCHEDULE = {
     "submit-overdue-attempts": {"task": "courses.tasks.submit_overdue_attempts", "schedule": 30.0},
+    "lti-roster-sync": {"task": "courses.lti.tasks.sync_all_rosters", "schedule": 24 * 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+
+# LTI 1.3 (courses/lti/). A platform role that makes the person an examiner of the linked course
+# (checked before Instructor, since a grader usually also carries the Instructor role).
+LTI_EXAMINER_ROLES = [
+    role
+    for role in os.environ.get(
+        "LTI_EXAMINER_ROLES",
+        "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#Grader",
+    ).split(",")
+    if role
+]
+# A new signing key is published in the JWKS this long before it starts signing, so platforms
+# that cache the tool's key set have fetched it before they meet a token signed with it.
+LTI_KEY_PUBLISH_SECONDS = int(os.environ.get("LTI_KEY_PUBLISH_SECONDS", str(24 * 3600)))
+# First pause before retrying a call to an LMS that is down; doubles each time (at most 1 hour).
+LTI_RETRY_BASE_SECONDS = float(os.environ.get("LTI_RETRY_BASE_SECONDS", "30"))

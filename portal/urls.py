@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("slides.api_urls")),
     path("api/", include("courses.api_urls")),
     path("", include("courses.urls")),
+    path("", include("courses.lti.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

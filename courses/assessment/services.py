@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..lti import tasks as lti_tasks
 from ..models import Accommodation, Attempt, EnrolmentRole, Quiz
 from . import attempts, double_marking
 from .selectors import allowance_for
@@ -39,6 +40,8 @@ def release_marks(*, quiz: Quiz, now) -> Quiz:
         close_quiz(quiz=quiz, now=now)
     quiz.marks_released_at = now
     quiz.save(update_fields=["marks_released_at", "updated_at"])
+    # Scores to the gradebooks of linked LMS courses (a no-op when there are none).
+    transaction.on_commit(lambda: lti_tasks.post_released_scores.delay(quiz.id))
     return quiz
 
 

@@ -11,20 +11,13 @@ import pytest
 from django.core.management import call_command
 
 from portal.demo import DEMO_PASSWORD
-from tests.conftest import ROOT, log_in
+from tests.conftest import log_in
 
+from .axe import AXE, axe_violations
 from .setups import SETUPS, extend_demo
 from .states import page_states
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}})
-  .then((result) => result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 8),
-  })))"""
 
 
 def _check_state(page, row, visit) -> None:
@@ -50,8 +43,7 @@ def _visit(page, row, world) -> list[dict]:
         page.wait_for_selector(visit.ready)
     page.wait_for_load_state("load")
     _check_state(page, row, visit)
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN_AXE, WCAG_AA)
+    return axe_violations(page)
 
 
 def test_every_page_state_has_no_wcag_22_aa_violations(browser, live_server):
