@@ -344,6 +344,7 @@ for _folder in (
 CELERY_BEAT_SCHEDULE = {
     "submit-overdue-attempts": {"task": "courses.tasks.submit_overdue_attempts", "schedule": 30.0},
     "lti-roster-sync": {"task": "courses.lti.tasks.sync_all_rosters", "schedule": 24 * 3600.0},
+    "sweep-dicomweb-pushes": {"task": "slides.tasks.sweep_dicomweb_pushes", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

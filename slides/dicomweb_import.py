@@ -20,6 +20,7 @@ import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from django.db.models import F
 
 from . import dicom_deid, pacs_notices, pipeline, services, stow_staging
 from .dicomweb import AS_STORED, PacsError, client_for, first_value, speaking_plainly
-from .models import DicomwebImport, DicomwebSource, PendingSpecimenText
+from .models import DicomwebImport, DicomwebSource, PendingSpecimenText, StowBody
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,21 @@ def fail_import(job: DicomwebImport, reason: str) -> None:
         stow_staging.release(locked)
         transaction.on_commit(lambda: shutil.rmtree(work_dir(locked), ignore_errors=True))
     logger.info("dicomweb import %s failed: %s", job.uuid, reason)
+
+
+def delete_source(source: DicomwebSource) -> None:
+    """Delete a DICOMweb source with its imports. What it sent that still waits goes too, once
+    the rows are gone: staged STOW-RS bodies (they hold the patient's identifiers, on disk or
+    in the bucket) and the private folders of imports that never became a slide."""
+    with transaction.atomic():
+        bodies = list(StowBody.objects.filter(source=source).values_list("uuid", flat=True))
+        folders = [work_dir(job) for job in source.imports.filter(slide__isnull=True)]
+        source.delete()
+        for body_uuid in bodies:
+            transaction.on_commit(partial(stow_staging.discard, body_uuid), robust=True)
+        for folder in folders:
+            transaction.on_commit(partial(shutil.rmtree, folder, ignore_errors=True))
+    logger.info("dicomweb source %s deleted with %d staged bodies", source.uuid, len(bodies))
 
 
 def _fetch_one(client, job: DicomwebImport, uids, index: int, sop_uid: str, folder: Path) -> bool:

@@ -57,6 +57,9 @@ CANNOT_UNDERSTAND = 0xC000
 ASSOCIATED_FLAVOURS = {"LABEL", "OVERVIEW", "THUMBNAIL"}
 SERIES_SALT = "slides.dicomweb_push.series"
 BUILD_LOCK = 0x5704  # advisory lock class of pushed imports being built (with the import's id)
+# A series still RECEIVING this long after it settled has lost its finish task (see
+# `requeue_stalled`, run by the periodic sweep `slides.tasks.sweep_dicomweb_pushes`).
+STALL_MARGIN_SECONDS = 600
 READ_ERRORS = (AttributeError, ValueError, EOFError, OSError, KeyError, TypeError)
 
 
@@ -217,6 +220,29 @@ def accept(*, source: DicomwebSource, body, boundary: str, spooled: Path) -> Sto
 def queue_finish(import_id: int, *, countdown: float | None = None) -> None:
     wait = settings.SLIDES["STOW_SETTLE_SECONDS"] if countdown is None else countdown
     current_app.send_task(FINISH_TASK, args=(import_id,), countdown=max(wait, 0))
+
+
+def stalled_pushes():
+    """Ids of pushed series still RECEIVING long after they settled: their finish task was lost
+    (a broker wiped, a worker gone with its message). Given STALL_MARGIN_SECONDS beyond the
+    settle, so a finish merely waiting in a busy queue is rarely queued twice."""
+    quiet = settings.SLIDES["STOW_SETTLE_SECONDS"] + STALL_MARGIN_SECONDS
+    return DicomwebImport.objects.filter(
+        kind=DicomwebImport.Kind.PUSH,
+        status=DicomwebImport.Status.RECEIVING,
+        last_received_at__lt=timezone.now() - timedelta(seconds=quiet),
+    ).values_list("id", flat=True)
+
+
+def requeue_stalled() -> int:
+    """Queue the finish again for each stalled push; how many. A duplicate is harmless: the
+    advisory lock lets one builder through and the status check stops the rest."""
+    stalled = list(stalled_pushes())
+    for import_id in stalled:
+        queue_finish(import_id, countdown=0)
+    if stalled:
+        logger.warning("dicomweb push: finish queued again for %d stalled imports", len(stalled))
+    return len(stalled)
 
 
 def _settled(job: DicomwebImport) -> float:

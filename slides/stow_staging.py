@@ -10,6 +10,7 @@ body is released. The web request only spools and stages; it never decodes pixel
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 from typing import IO
 
@@ -20,6 +21,8 @@ from . import object_storage
 from .models import DicomwebImport
 
 FOLDER = "stow"
+SPOOL_PREFIX = ".receiving-"
+ABANDONED_SPOOL_SECONDS = 3600
 
 
 def folder() -> Path:
@@ -30,7 +33,22 @@ def folder() -> Path:
 
 def spool() -> IO[bytes]:
     """A private temporary file for a request body, on the disk it will be staged on."""
-    return tempfile.NamedTemporaryFile(dir=folder(), prefix=".receiving-", delete=False)
+    return tempfile.NamedTemporaryFile(dir=folder(), prefix=SPOOL_PREFIX, delete=False)
+
+
+def remove_abandoned_spools(*, older_than: float = ABANDONED_SPOOL_SECONDS) -> int:
+    """Delete request bodies a killed web process left half-spooled (untouched for
+    `older_than` seconds: a body still arriving is written to all the time); how many."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in folder().glob(f"{SPOOL_PREFIX}*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # staged or deleted meanwhile
+    return removed
 
 
 def name_of(body_uuid) -> str:

@@ -13,7 +13,7 @@ import os
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import dicomweb_import, dicomweb_push, pipeline
+from . import dicomweb_import, dicomweb_push, pipeline, stow_staging
 from .object_storage import ObjectStorageUnavailable
 
 PLAIN_TASK = {"acks_late": True, "ignore_result": True}
@@ -54,6 +54,14 @@ def pull_dicomweb_series(self, import_id: int) -> None:
 @shared_task(**TASK_OPTIONS)
 def finish_dicomweb_push(import_id: int) -> None:
     dicomweb_push.finish_push(import_id)
+
+
+@shared_task(**PLAIN_TASK)
+def sweep_dicomweb_pushes() -> None:
+    """Periodic (beat): finish again the pushes whose finish was lost, and delete request
+    bodies a killed web process left half-spooled on this machine."""
+    dicomweb_push.requeue_stalled()
+    stow_staging.remove_abandoned_spools()
 
 
 @worker_ready.connect
