@@ -10,7 +10,10 @@ from .models import DicomwebSource
 
 
 class DicomwebSourceForm(forms.ModelForm):
-    """The secret is never rendered back: left empty on an edit, the stored one stays."""
+    """The secret is never rendered back: left empty on an edit, the stored one stays -- unless
+    the address, the kind of sign-in or the user name changes, since the stored secret would
+    then be sent somewhere its owner never chose (an educator could point the source at their
+    own server and read the hospital's password from the request)."""
 
     url = forms.URLField(
         max_length=500,
@@ -43,10 +46,19 @@ class DicomwebSourceForm(forms.ModelForm):
         has_stored = bool(self.instance.pk and self.instance.secret)
         if auth == DicomwebSource.Auth.BASIC and not data.get("username", "").strip():
             self.add_error("username", "Basic authentication needs a user name.")
-        if auth in (DicomwebSource.Auth.BASIC, DicomwebSource.Auth.BEARER):
-            if not secret and not has_stored:
+        if auth in (DicomwebSource.Auth.BASIC, DicomwebSource.Auth.BEARER) and not secret:
+            if not has_stored:
                 self.add_error("secret", "Give the password or token.")
+            elif self.instance.pk and self._changes_where_the_secret_goes():
+                self.add_error(
+                    "secret",
+                    "Enter the password or token again: the address or sign-in changed, and "
+                    "the stored one is only ever sent where it was first given.",
+                )
         return data
+
+    def _changes_where_the_secret_goes(self) -> bool:
+        return any(name in self.changed_data for name in ("url", "auth", "username"))
 
     def save(self, commit: bool = True) -> DicomwebSource:
         source = super().save(commit=False)

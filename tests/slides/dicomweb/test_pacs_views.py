@@ -97,6 +97,36 @@ def test_a_sources_secret_is_written_never_shown_back(client, educator, db):
     assert source.secret == "s3cret-value-123"  # left empty: kept
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"url": "https://collector.example.net/dicom-web"}, {"username": "other"}, {"auth": "bearer"}],
+)
+def test_a_stored_secret_is_never_sent_to_a_new_address_or_sign_in(client, educator, db, change):
+    source = DicomwebSource.objects.create(
+        name="Hospital PACS", url="https://pacs.example.org/dicom-web", auth="basic",
+        username="teaching", secret="s3cret-value-123",
+    )  # fmt: skip
+    client.force_login(educator)
+    fields = {"name": "Hospital PACS", "url": source.url, "auth": "basic", "username": "teaching"}
+    response = client.post(
+        reverse("slides:pacs-source-edit", args=[source.uuid]), {**fields, **change, "secret": ""}
+    )
+    assert response.status_code == 400
+    assert b"Enter the password or token again" in response.content
+    source.refresh_from_db()
+    assert (source.url, source.username, source.auth) == (
+        "https://pacs.example.org/dicom-web", "teaching", "basic",
+    )  # fmt: skip
+    # Given again, the change is saved.
+    response = client.post(
+        reverse("slides:pacs-source-edit", args=[source.uuid]),
+        {**fields, **change, "secret": "new-secret-456"},
+    )
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.secret == "new-secret-456"
+
+
 def test_basic_auth_without_a_secret_is_refused(client, educator, db):
     client.force_login(educator)
     response = client.post(
