@@ -311,9 +311,14 @@ def _handler_for(platform: Platform):
             if parts.path.endswith("/lineitems"):
                 if platform.outage:
                     return self._send(503, {"error": "down"})
+                prefix = f"{platform.url}{parts.path}/"  # a course lists its own columns only
                 return self._send(
                     200,
-                    platform.received.line_items,
+                    [
+                        item
+                        for item in platform.received.line_items
+                        if item["id"].startswith(prefix)
+                    ],
                     "application/vnd.ims.lis.v2.lineitemcontainer+json",
                 )
             return self._send(404, {"error": "not found"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from lti_tool.models import LtiContext, LtiUser
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -93,6 +94,16 @@ def _post_one(service, line_item_url: str, attempt: Attempt, sub: str, score, ma
     return True
 
 
+def _members_of(context: LtiContext, user_ids):
+    """The LMS people of this LMS course (not of every course of the registration: a portal
+    course linked to two LMS courses posts each person's score to their own course only), known
+    by a launch from it (a membership) or by its roster sync (an enrolment it made)."""
+    in_context = Q(memberships__context=context) | Q(auth_user__enrolments__lti__context=context)
+    return LtiUser.objects.filter(
+        in_context, registration=context.deployment.registration, auth_user_id__in=user_ids
+    ).distinct()
+
+
 def post_released_scores(quiz: Quiz) -> Outcome:
     if quiz.marks_released_at is None:
         return Outcome(0, 0)
@@ -105,11 +116,7 @@ def post_released_scores(quiz: Quiz) -> Outcome:
         context = link.context
         if not (context.lineitems_url and context.can_publish_scores):
             continue
-        subs = dict(
-            LtiUser.objects.filter(
-                registration=context.deployment.registration, auth_user_id__in=scores
-            ).values_list("auth_user_id", "sub")
-        )
+        subs = dict(_members_of(context, scores).values_list("auth_user_id", "sub"))
         if not subs:
             continue
         service = _service(context)

@@ -30,13 +30,16 @@ def manages(user, course: Course) -> bool:
     return Course.objects.managed_by(user).filter(pk=course.pk).exists()
 
 
-def _new_user(lti_user: LtiUser, role: str):
+def _new_user(lti_user: LtiUser):
+    """A trainee account whatever the LMS role: the portal-wide educator role opens the slide
+    library, PACS sources, course creation and bundle import, which no LMS may grant. Rights in
+    the linked course come from the enrolment the launch or roster sync makes (enrol_from_lms)."""
     user = User(
         username=f"lti-{uuid.uuid4().hex[:12]}",
         first_name=lti_user.given_name[:150],
         last_name=lti_user.family_name[:150],
         email=lti_user.email,
-        role=role,
+        role="trainee",  # the account role; courses may not import portal.models
     )
     user.set_unusable_password()  # they sign in through the LMS, never with a password here
     user.save()
@@ -45,14 +48,14 @@ def _new_user(lti_user: LtiUser, role: str):
 
 @transaction.atomic
 def portal_user_for(*, lti_user: LtiUser, lti_roles: list[str]):
-    """The portal account linked to this (issuer, subject), created on first sight."""
+    """The portal account linked to this (issuer, subject), created on first sight; an
+    existing account's role is never changed here."""
     lti_user = LtiUser.objects.select_for_update().get(pk=lti_user.pk)
     if lti_user.auth_user_id is not None:
         return lti_user.auth_user
-    role = lms_role(lti_roles)
-    if role is None:
+    if lms_role(lti_roles) is None:
         raise NotAdmitted("This LMS role has no place in the portal.")
-    user = _new_user(lti_user, role)
+    user = _new_user(lti_user)
     lti_user.auth_user = user
     lti_user.save(update_fields=["auth_user", "datetime_modified"])
     return user

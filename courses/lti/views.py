@@ -69,6 +69,13 @@ def launch(request):
     except LaunchRefused as refusal:
         return _refused(request, str(refusal))
     sync_data_from_launch(lti_launch)
+    if services.lms_role(lti_launch.roles_claim or []) is None:
+        # Checked before the account is looked up: an existing account, too, may not enter in a
+        # role the portal does not admit (mentor, administrator without a course role, ...).
+        logger.warning(
+            "LTI launch refused: no portal role for LMS roles %s", lti_launch.roles_claim
+        )
+        return _refused(request, "This LMS role has no place in the portal.")
     try:
         user = services.portal_user_for(
             lti_user=lti_launch.user, lti_roles=lti_launch.roles_claim or []
@@ -85,13 +92,18 @@ def launch(request):
 def _land(request, lti_launch, user):
     context = lti_launch.context
     target = targets.named_target(lti_launch.get_claim(targets.CUSTOM_CLAIM))
+    role = services.lms_role(lti_launch.roles_claim or [])
+    # Only the explicit link page or Deep Linking links, and only after an Instructor launch: a
+    # link naming a course must not let whoever clicks it (perhaps an educator the LMS lists as
+    # a student) link someone else's LMS course to their portal course.
+    request.session.pop(UNLINKED_KEY, None)
     linked = services.linked_course(context)
-    if linked is None and target is not None and services.manages(user, target.course):
-        linked = services.link_context(context=context, course=target.course, linked_by=user).course
     if linked is None:
         logger.info("LTI launch into an unlinked LMS course %s", context.id_on_platform)
-        request.session[UNLINKED_KEY] = context.pk  # an educator may link it from that page
-        courses = Course.objects.managed_by(user)
+        courses = Course.objects.none()
+        if role == "educator":
+            request.session[UNLINKED_KEY] = context.pk  # they may link it from that page
+            courses = Course.objects.managed_by(user)
         return render(
             request, "lti/not_linked.html", {"context": context, "courses": courses}, status=404
         )
@@ -100,7 +112,6 @@ def _land(request, lti_launch, user):
     elif target.course != linked:
         logger.warning("LTI link names a course other than the one its LMS course is linked to")
         return _refused(request, "This link belongs to another course.", status=404)
-    role = services.lms_role(lti_launch.roles_claim or [])
     services.enrol_from_lms(user=user, course=linked, context=context, role=ENROLMENT_ROLE[role])
     return redirect(target.url)
 

@@ -111,3 +111,30 @@ def test_release_during_an_lms_outage_posts_each_score_once_after_recovery(
     finally:
         worker.stop()
     assert "Retry in" in (tmp_path / "worker.log").read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scores_go_only_to_the_gradebook_of_the_lms_course_each_trainee_is_in(
+    client, graded_quiz, platform, registration, lti_course
+):
+    """The course is linked to a second LMS course too, with its own learner: the three who
+    launched from the first are no members of the second and must not appear in its gradebook."""
+    from courses.lti.models import ContextCourse
+
+    second = LtiContext.objects.create(
+        deployment=registration.deployments.get(), id_on_platform="course-202"
+    )
+    ContextCourse.objects.create(context=second, course=lti_course)
+    platform.context_id = "course-202"
+    response, _ = launch_through(client, platform, Person("learner-z"))
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.lineitems_url  # the launch told us its gradebook
+    graded_quiz.marks_released_at = timezone.now()
+    graded_quiz.save(update_fields=["marks_released_at"])
+
+    outcome = grades.post_released_scores(graded_quiz)
+
+    assert outcome.posted == 3
+    assert {score["userId"] for score in platform.received.scores} == set(LEARNERS)
+    assert all("/course-101/" in score["line_item"] for score in platform.received.scores)

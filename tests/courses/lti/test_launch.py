@@ -6,13 +6,16 @@ import pytest
 from django.urls import reverse
 from lti_tool.models import LtiUser
 
+from courses import services as course_services
 from courses.lti.models import ContextCourse, LtiEnrolment
+from courses.lti.views import UNLINKED_KEY
 from courses.models import Enrolment, EnrolmentRole
 from tests.lti_platform import GRADER, INSTRUCTOR, Person, new_rsa_key
 
 from .conftest import launch_through
 
 pytestmark = pytest.mark.django_db
+MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
 
 
 def _link(registration, platform, course):
@@ -64,22 +67,81 @@ def test_lms_roles_map_to_portal_roles(
     assert response.status_code == 302
     user = LtiUser.objects.get(sub="staff-1").auth_user
     assert Enrolment.objects.get(user=user, course=lti_course).role == portal_role
+    # The LMS grants rights in the linked course only, never the portal-wide educator role.
+    assert user.role == "trainee" and not user.is_educator
 
 
-def test_an_educator_s_launch_naming_their_course_links_the_lms_course(
+def test_an_lms_instructor_manages_the_linked_course_and_nothing_portal_wide(
     client, platform, registration, lti_course, educator
 ):
+    other = course_services.create_course(owner=educator, title="Someone else's course")
+    _link(registration, platform, lti_course)
     launch_through(client, platform, Person("staff-1", roles=[INSTRUCTOR]))
-    LtiUser.objects.filter(sub="staff-1").update(auth_user=educator)  # the admin linked them
+
+    assert client.get(reverse("courses:people", args=[lti_course.uuid])).status_code == 200
+    assert client.get(reverse("courses:people", args=[other.uuid])).status_code == 404
+    for portal_wide in (
+        "slides:library",
+        "slides:upload",
+        "courses:create",
+        "courses:bundle-import",
+    ):
+        assert client.get(reverse(portal_wide)).status_code in (403, 404), portal_wide
+
+
+def test_a_launch_never_changes_an_existing_account_s_role(
+    client, platform, registration, lti_course, trainee, educator
+):
+    _link(registration, platform, lti_course)
+    LtiUser.objects.create(registration=registration, sub="t-1", auth_user=trainee)
+    LtiUser.objects.create(registration=registration, sub="e-1", auth_user=educator)
+    launch_through(client, platform, Person("t-1", roles=[INSTRUCTOR]))
     client.logout()
+    launch_through(client, platform, Person("e-1"))
+    trainee.refresh_from_db()
+    educator.refresh_from_db()
+    assert (trainee.role, educator.role) == ("trainee", "educator")
+
+
+def test_an_educator_the_lms_lists_as_a_learner_cannot_link_a_course_by_clicking_a_link(
+    client, platform, registration, lti_course, educator
+):
+    """Mallory, an LMS instructor, enrols a real educator of the course as a student of her LMS
+    course and adds a link naming their course; the educator's click must not link it (else
+    Mallory's next launch would make her an educator of their course)."""
+    LtiUser.objects.create(registration=registration, sub="victim", auth_user=educator)
+    response, _ = launch_through(
+        client, platform, Person("victim"), custom={"course": str(lti_course.uuid)}
+    )
+    assert response.status_code == 404
+    assert UNLINKED_KEY not in client.session  # nor may they link from the page afterwards
+    assert client.post(reverse("lti:link-context", args=[lti_course.uuid])).status_code == 400
+    client.logout()
+
+    response, _ = launch_through(
+        client,
+        platform,
+        Person("mallory", roles=[INSTRUCTOR]),
+        custom={"course": str(lti_course.uuid)},
+    )
+    assert response.status_code == 404
+    assert not ContextCourse.objects.exists()
+    assert not Enrolment.objects.filter(course=lti_course, user__lti_users__sub="mallory").exists()
+
+
+def test_an_instructor_launch_naming_their_course_does_not_link_it_implicitly(
+    client, platform, registration, lti_course, educator
+):
+    LtiUser.objects.create(registration=registration, sub="staff-1", auth_user=educator)
     response, _ = launch_through(
         client,
         platform,
         Person("staff-1", roles=[INSTRUCTOR]),
         custom={"course": str(lti_course.uuid)},
     )
-    assert response["Location"] == reverse("courses:detail", args=[lti_course.uuid])
-    assert ContextCourse.objects.get().course == lti_course
+    assert response.status_code == 404  # the page offers the explicit link instead
+    assert reverse("lti:link-context", args=[lti_course.uuid]) in response.content.decode()
+    assert not ContextCourse.objects.exists()
 
 
 def test_a_trainee_cannot_link_an_lms_course_to_any_portal_course(
@@ -91,6 +153,16 @@ def test_a_trainee_cannot_link_an_lms_course_to_any_portal_course(
     assert response.status_code == 404
     assert not ContextCourse.objects.exists()
     assert not Enrolment.objects.filter(course=lti_course, role="trainee").exists()
+
+
+def test_an_existing_account_in_a_role_the_portal_does_not_admit_is_refused(
+    client, platform, registration, lti_course, educator, warnings_logged
+):
+    _link(registration, platform, lti_course)
+    LtiUser.objects.create(registration=registration, sub="mentor-1", auth_user=educator)
+    response, _ = launch_through(client, platform, Person("mentor-1", roles=[MENTOR]))
+    _refused(response, warnings_logged, "no portal role for LMS roles")
+    assert "no place in the portal" in response.content.decode()
 
 
 def _refused(response, caplog, reason: str):

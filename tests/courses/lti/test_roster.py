@@ -59,6 +59,8 @@ def test_a_roster_sync_adds_the_lms_members_and_removes_only_lms_made_enrolments
         "learner-b": "trainee",
         "teacher-1": "educator",
     }
+    teacher = linked.context.deployment.registration.users.get(sub="teacher-1").auth_user
+    assert teacher.role == "trainee"  # educator of this course only, not portal-wide
     # Run again with one learner gone: only that enrolment goes.
     platform.roster = platform.roster[1:]
     call_command("sync_lti_rosters")
