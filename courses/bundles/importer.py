@@ -128,12 +128,12 @@ def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, reading: _Re
     limit = manifest.MAX_TILE_BYTES if name.startswith("slides/") else manifest.MAX_JSON_BYTES
     if member.size > limit:
         raise BundleRefused(f"The bundle's member {name[:100]} is too large.")
-    reading.read_bytes += member.size
-    if reading.size and reading.read_bytes > reading.size:
-        raise BundleRefused("The bundle's members hold more bytes than the file itself.")
     data = archive.extractfile(member).read()
     if len(data) != member.size:
         raise BundleRefused("The bundle is truncated; download or copy it again.")
+    reading.read_bytes += len(data)
+    if reading.size and reading.read_bytes > reading.size:
+        raise BundleRefused("The bundle's members hold more bytes than the file itself.")
     digest = hashlib.sha256(data).hexdigest()
     if name == manifest.FORMAT_MEMBER:
         manifest.check_format(manifest.loads(data, "format"))
