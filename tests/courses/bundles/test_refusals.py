@@ -207,3 +207,33 @@ def test_a_slide_beyond_the_upload_limits_is_refused_before_its_tiles(
 
     malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(enlarge))
     assert "larger than this portal accepts" in _refused(malformed, other_educator)
+
+
+def _reference_of(document: dict, question_type: str) -> dict:
+    key = next(q["key"] for q in document["questions"] if q["type"] == question_type)
+    return next(r for r in document["references"] if r["question"] == key)
+
+
+MANY_VERTICES = [[10 + i % 500, 10 + i // 500] for i in range(12_000)]
+BOWTIE = [[0, 0], [100, 100], [100, 0], [0, 100], [0, 0]]
+
+
+@pytest.mark.parametrize(
+    ("question_type", "geometry"),
+    [
+        ("outline", {"type": "LineString", "coordinates": MANY_VERTICES}),
+        ("outline", {"type": "Polygon", "coordinates": [BOWTIE]}),
+        ("point", {"type": "GeometryCollection", "geometries": []}),
+        ("measure", {"type": "Point", "coordinates": [1e9, 1e9]}),
+        ("text", {"type": "Point", "coordinates": [5, 5]}),
+    ],
+    ids=["too-many-vertices", "self-intersecting", "no-target", "outside", "not-spatial"],
+)
+def test_a_reference_answer_the_quiz_editor_would_refuse_is_refused(
+    bundle_file, other_educator, unchanged, question_type, geometry
+):
+    def replace(document):
+        _reference_of(document, question_type)["geometry"] = geometry
+
+    malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(replace))
+    assert "reference answer" in _refused(malformed, other_educator)
