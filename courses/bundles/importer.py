@@ -1,11 +1,12 @@
 """Reading a bundle back into a course, all or nothing.
 
 One pass over the stream: every member is hashed as it is read and its tiles staged in a private
-folder beside PYRAMID_DIR (none for a slide this portal already has: same geometry and the same
-pyramid checksum). Only when the manifest at the end vouches for every member, and every staged
-pyramid is complete and matches its checksum, are the rows written, in one transaction, and the
-staged pyramids renamed into place. Any refusal or error removes the staging folder and every
-pyramid already installed; the transaction leaves no row.
+folder beside PYRAMID_DIR, without JPEG comments and application metadata (none for a slide this
+portal already has: same geometry and the same pyramid checksum). Only when the manifest at the
+end vouches for every member, and every staged pyramid is complete and matches its checksum, are
+the rows written, in one transaction, and the staged pyramids renamed into place; new slides wait
+for this portal's identifier review (the bundle is checksummed, not signed). Any refusal or error
+removes the staging folder and every pyramid already installed; the transaction leaves no row.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from slides import pyramid_transfer, storage
+from slides import jpeg_stream, pyramid_transfer, storage
 from slides import services as slide_services
 from slides.deepzoom import DeepZoomGeometry
 from slides.models import Slide
@@ -194,6 +195,10 @@ def _stage_tile(name: str, data: bytes, digest: str, reading: _Reading) -> None:
         raise BundleRefused(f"The bundle holds a tile outside its slide: {name}.")
     reading.digests[key].append((level, col, row, digest))
     if key not in reading.reused:
+        try:  # tiles are served byte for byte: no text of the other portal's files rides along
+            data = jpeg_stream.without_metadata(data)
+        except jpeg_stream.JpegStreamError as error:
+            raise BundleRefused(f"The bundle's tile {name} is not a JPEG image.") from error
         storage.write_atomically(storage.tile_path(reading.staging / key, level, col, row), data)
 
 
