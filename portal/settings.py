@@ -204,6 +204,8 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "upload-tmp")
 # Large enough for a 10^6-vertex polygon to reach geometry validation and be refused there
 # with a clear reason; uploads of files are not limited by this (they stream to disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
+# The largest course bundle the import page accepts (nginx's client_max_body_size is 20G).
+COURSE_BUNDLE_MAX_BYTES = int(os.environ.get("COURSE_BUNDLE_MAX_BYTES", str(20 * 1024**3)))
 
 # --- Slides -------------------------------------------------------------------------------
 SLIDES = {

@@ -80,18 +80,16 @@ def create_slide(
 
 
 def create_built_slide(*, uploaded_by, details: dict, tiles_total: int) -> Slide:
-    """Record a slide whose de-identified pyramid arrives already built (a course bundle from
-    another portal): READY at once, since that portal's review passed it; no original. The
-    caller installs the pyramid (`pyramid_transfer.install`) in the same transaction's wake."""
-    now = timezone.now()
+    """Record a slide whose pyramid arrives already built (a course bundle from another portal);
+    no original. It waits for this portal's identifier review like an upload: the bundle is
+    checksummed but not signed, so whoever made it could have changed its pixels. The caller
+    installs the pyramid (`pyramid_transfer.install`) in the same transaction's wake."""
     slide = Slide(
         **details,
-        status=Slide.Status.READY,
+        status=Slide.Status.AWAITING_REVIEW,
         tiles_total=tiles_total,
         tiles_done=tiles_total,
-        build_finished_at=now,
-        reviewed_at=now,
-        review_note="Imported from a course bundle (reviewed on the portal it came from).",
+        build_finished_at=timezone.now(),
     )
     slide.uploaded_by = uploaded_by
     slide.full_clean(exclude=["uploaded_by", "reviewed_by"])

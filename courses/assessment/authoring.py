@@ -105,6 +105,18 @@ def _spatial_key(question_type: str, geometry, reference: dict, slide) -> dict:
     return key
 
 
+def validated_reference(question: Question, reference: dict) -> dict:
+    """The answer-key fields as authoring stores them: a spatial question's reference geometry
+    checked against its slide (and a measure's length derived from it when not given)."""
+    reference = dict(reference)
+    if question.is_spatial:
+        geometry = reference.get("geometry")
+        reference.update(
+            _spatial_key(question.type, geometry, reference, question.case_slide.slide)
+        )
+    return reference
+
+
 @transaction.atomic
 def add_question(
     *,
@@ -136,10 +148,9 @@ def add_question(
     question.save()
     if question.is_choice:
         _set_options(question, options or [])
-    reference = dict(reference or {})
-    if question.is_spatial:
-        reference.update(_spatial_key(type, reference.get("geometry"), reference, case_slide.slide))
-    answer_key = ReferenceAnswer(question=question, **reference)
+    answer_key = ReferenceAnswer(
+        question=question, **validated_reference(question, reference or {})
+    )
     answer_key.full_clean()
     answer_key.save()
     place_question(quiz=quiz, question=question)

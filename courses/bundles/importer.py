@@ -1,11 +1,12 @@
 """Reading a bundle back into a course, all or nothing.
 
 One pass over the stream: every member is hashed as it is read and its tiles staged in a private
-folder beside PYRAMID_DIR (none for a slide this portal already has: same geometry and the same
-pyramid checksum). Only when the manifest at the end vouches for every member, and every staged
-pyramid is complete and matches its checksum, are the rows written, in one transaction, and the
-staged pyramids renamed into place. Any refusal or error removes the staging folder and every
-pyramid already installed; the transaction leaves no row.
+folder beside PYRAMID_DIR, without JPEG comments and application metadata (none for a slide this
+portal already has: same geometry and the same pyramid checksum). Only when the manifest at the
+end vouches for every member, and every staged pyramid is complete and matches its checksum, are
+the rows written, in one transaction, and the staged pyramids renamed into place; new slides wait
+for this portal's identifier review (the bundle is checksummed, not signed). Any refusal or error
+removes the staging folder and every pyramid already installed; the transaction leaves no row.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from slides import pyramid_transfer, storage
+from slides import jpeg_stream, pyramid_transfer, storage
 from slides import services as slide_services
 from slides.deepzoom import DeepZoomGeometry
 from slides.models import Slide
+from slides.slide_source import Limits
 
 from . import manifest, records
 from .manifest import BundleRefused
@@ -33,11 +35,20 @@ from .manifest import BundleRefused
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 CHECKSUM_CACHE_SECONDS = 24 * 3600
+# Plain files only: a sparse member (GNU 'S', or PAX sparse, which tarfile reports as a regular
+# file) expands to far more bytes than the bundle holds.
+FILE_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE)
+# Tile sizes a Deep Zoom pyramid uses in practice; a tiny tile size would mean billions of tiles.
+TILE_SIZES = range(64, 4097)
+# Every tile costs a tar header and at least one data block.
+MIN_TILE_MEMBER_BYTES = 1024
 
 
 @dataclass
 class _Reading:
     staging: Path
+    size: int = 0  # of the upload; 0 when unknown
+    read_bytes: int = 0  # of the members' data
     document: dict | None = None
     manifest: object = None
     members: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -71,7 +82,7 @@ def import_bundle(source, *, owner, size: int = 0, progress: Progress | None = N
     staging = Path(tempfile.mkdtemp(prefix="bundle-", dir=pyramid_transfer.staging_root()))
     installed: list[str] = []
     try:
-        reading = _Reading(staging)
+        reading = _Reading(staging, size=size)
         _read(_Counting(source, size, progress), reading)
         _check_complete(reading)
         try:
@@ -104,7 +115,12 @@ def _read(source, reading: _Reading) -> None:
 
 def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, reading: _Reading) -> None:
     name = member.name
-    if not member.isfile() or name in reading.members or reading.manifest is not None:
+    if (
+        member.type not in FILE_TYPES
+        or member.sparse is not None
+        or name in reading.members
+        or reading.manifest is not None
+    ):
         raise BundleRefused(f"The bundle holds an unexpected member: {name[:100]}.")
     expected_first = [manifest.FORMAT_MEMBER, manifest.COURSE_MEMBER]
     position = len(reading.members)
@@ -116,6 +132,9 @@ def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, reading: _Re
     data = archive.extractfile(member).read()
     if len(data) != member.size:
         raise BundleRefused("The bundle is truncated; download or copy it again.")
+    reading.read_bytes += len(data)
+    if reading.size and reading.read_bytes > reading.size:
+        raise BundleRefused("The bundle's members hold more bytes than the file itself.")
     digest = hashlib.sha256(data).hexdigest()
     if name == manifest.FORMAT_MEMBER:
         manifest.check_format(manifest.loads(data, "format"))
@@ -133,6 +152,8 @@ def _read_member(archive: tarfile.TarFile, member: tarfile.TarInfo, reading: _Re
 
 
 def _plan_slides(reading: _Reading) -> None:
+    limits = Limits.from_settings()
+    tiles = 0
     for record in reading.document["slides"]:
         try:
             shape = DeepZoomGeometry(
@@ -140,13 +161,28 @@ def _plan_slides(reading: _Reading) -> None:
             )
         except (TypeError, ValueError) as error:
             raise BundleRefused(f"Slide “{record['title']}” has no valid size.") from error
+        _check_limits(record, shape, limits)
         if shape.total_tiles != record["tiles"]:
             raise BundleRefused(f"Slide “{record['title']}” lists the wrong number of tiles.")
+        tiles += shape.total_tiles
+        if reading.size and tiles * MIN_TILE_MEMBER_BYTES > reading.size:
+            raise BundleRefused("The bundle lists more tiles than the file can hold.")
         reading.shapes[record["key"]] = shape
         reading.digests[record["key"]] = []
         existing = existing_slide(record)
         if existing is not None:
             reading.reused[record["key"]] = existing
+
+
+def _check_limits(record: dict, shape: DeepZoomGeometry, limits: Limits) -> None:
+    """The limits an uploaded slide meets (settings.SLIDES), checked before any tile is read."""
+    if (
+        max(shape.width, shape.height) > limits.max_dimension
+        or shape.width * shape.height > limits.max_pixels
+        or shape.level_count > limits.max_levels
+        or shape.tile_size not in TILE_SIZES
+    ):
+        raise BundleRefused(f"Slide “{record['title']}” is larger than this portal accepts.")
 
 
 def _stage_tile(name: str, data: bytes, digest: str, reading: _Reading) -> None:
@@ -159,6 +195,10 @@ def _stage_tile(name: str, data: bytes, digest: str, reading: _Reading) -> None:
         raise BundleRefused(f"The bundle holds a tile outside its slide: {name}.")
     reading.digests[key].append((level, col, row, digest))
     if key not in reading.reused:
+        try:  # tiles are served byte for byte: no text of the other portal's files rides along
+            data = jpeg_stream.without_metadata(data)
+        except jpeg_stream.JpegStreamError as error:
+            raise BundleRefused(f"The bundle's tile {name} is not a JPEG image.") from error
         storage.write_atomically(storage.tile_path(reading.staging / key, level, col, row), data)
 
 

@@ -1,7 +1,8 @@
 """The rows of an imported course, from a bundle's checked course description.
 
 Every row is new (new ids and UUIDs), validated by its model (`full_clean`, constraints
-included) and saved; the caller holds the transaction. The course starts as a draft owned by
+included) and, for annotations and reference answers, by the editors' own geometry checks, then
+saved; the caller holds the transaction. The course starts as a draft owned by
 the importing educator, who is its only member and the author of its annotations; quizzes
 start unpublished.
 """
@@ -14,6 +15,7 @@ from django.db import models
 from slides import geometry as geo
 from slides.models import Slide
 
+from ..assessment import authoring
 from ..models import (
     Case,
     CaseSlide,
@@ -49,6 +51,17 @@ def _annotation_geometry(record: dict, slide: Slide) -> dict:
     except geo.GeometryError as error:
         raise ValidationError(f"an annotation: {error}") from error
     return geometry
+
+
+def _reference(record: dict, question: Question) -> dict:
+    """The answer key as the quiz editor's own check leaves it: a spatial question's geometry
+    validated against its slide; other questions have no drawing to score against."""
+    if not question.is_spatial and record["geometry"] is not None:
+        raise ValidationError("a reference answer has a drawing its question does not use")
+    try:
+        return authoring.validated_reference(question, record)
+    except ValidationError as error:
+        raise ValidationError(f"a reference answer: {error.messages[0]}") from error
 
 
 def create_course(document: dict, *, slides: dict[str, Slide], owner) -> Course:
@@ -100,5 +113,6 @@ def create_course(document: dict, *, slides: dict[str, Slide], owner) -> Course:
     for r in document["choices"]:
         _build(Choice, "choice", r, question=questions[r["question"]])
     for r in document["references"]:
-        _build(ReferenceAnswer, "reference", r, question=questions[r["question"]])
+        question = questions[r["question"]]
+        _build(ReferenceAnswer, "reference", _reference(r, question), question=question)
     return course

@@ -6,10 +6,12 @@ from __future__ import annotations
 import itertools
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import access
@@ -21,6 +23,15 @@ from .export import ExportFailed, bundle_filename, stream_bundle
 
 class BundleUploadForm(forms.Form):
     bundle = forms.FileField(label="Course bundle (.tar)")
+
+    def clean_bundle(self):
+        bundle = self.cleaned_data["bundle"]
+        limit = settings.COURSE_BUNDLE_MAX_BYTES
+        if bundle.size > limit:
+            raise forms.ValidationError(
+                f"The bundle is larger than this portal accepts ({filesizeformat(limit)})."
+            )
+        return bundle
 
 
 @login_required

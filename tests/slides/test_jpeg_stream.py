@@ -51,3 +51,31 @@ def test_rgb_component_tiles_get_an_adobe_marker():
 def test_garbage_is_refused(garbage):
     with pytest.raises(jpeg_stream.JpegStreamError):
         jpeg_stream.assemble_tile(garbage, None, rgb_components=False)
+
+
+def _with_exif(stream: bytes, text: bytes) -> bytes:
+    exif = b"Exif\0\0" + text
+    segment = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
+    return stream[:2] + segment + stream[2:]
+
+
+def test_without_metadata_drops_comments_exif_and_trailing_bytes_but_keeps_pixels():
+    plain = _jpeg()
+    tagged = _with_exif(_jpeg(comment=b"Patient CANARY-123"), b"CANARY-EXIF") + b"CANARY-TAIL"
+    out = jpeg_stream.without_metadata(tagged)
+    assert not any(canary in out for canary in (b"CANARY-123", b"CANARY-EXIF", b"CANARY-TAIL"))
+    assert out == plain  # only the metadata went: PIL wrote the same JFIF header and scan
+    assert Image.open(io.BytesIO(out)).tobytes() == Image.open(io.BytesIO(plain)).tobytes()
+
+
+def test_without_metadata_returns_a_clean_stream_unchanged():
+    plain = _jpeg()
+    assert jpeg_stream.without_metadata(plain) is plain
+    adobe = jpeg_stream.assemble_tile(plain, None, rgb_components=True)
+    assert jpeg_stream.without_metadata(adobe) is adobe
+
+
+def test_without_metadata_refuses_what_is_not_a_jpeg():
+    for stream in (b"\x89PNG\r\n", _jpeg()[:-40]):
+        with pytest.raises(jpeg_stream.JpegStreamError):
+            jpeg_stream.without_metadata(stream)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from courses.bundles import export
 from courses.bundles.importer import import_bundle
 from courses.models import CaseSlide
-from slides import object_storage, pyramid_transfer, storage
+from slides import object_storage, pyramid_transfer, services, storage
 from slides.models import Slide
 from tests.slides.conftest import bucket, s3_server  # noqa: F401 (fixtures)
 
@@ -46,4 +46,6 @@ def test_a_bundle_goes_from_bucket_to_bucket(demo_course, bucket, other_educator
     for slide in new_slides:
         assert len(bucket.keys(f"pyramids/{slide.uuid}/")) == slide.tiles_total
         storage.remove_tree(storage.pyramid_dir(slide.uuid))  # served from the bucket alone
+        assert slide.status == Slide.Status.AWAITING_REVIEW
+        services.approve_slide(slide=slide, reviewer=other_educator)
     assert fingerprint(imported, ANSWERS) == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.core.management import CommandError, call_command
 from courses.bundles import manifest
 from courses.bundles.importer import import_bundle
 from courses.bundles.manifest import BundleRefused
+from slides.deepzoom import DeepZoomGeometry
 from slides.models import Slide
 
 
@@ -161,3 +163,77 @@ def test_an_annotation_outside_its_slide_is_refused(bundle_file, other_educator,
 
     malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(far_away))
     assert "annotation" in _refused(malformed, other_educator)
+
+
+def test_a_sparse_tile_is_refused_before_it_is_read(
+    bundle_file, other_educator, unchanged, tmp_path
+):
+    """A GNU sparse member of a few bytes would read back as megabytes of zeros."""
+    members = _members(bundle_file)
+    tile = next(n for n, _ in members if n.startswith("slides/"))
+    sparse = tmp_path / "sparse-source" / tile
+    sparse.parent.mkdir(parents=True)
+    with open(sparse, "wb") as handle:
+        handle.truncate(8 * 1024 * 1024)
+    path = tmp_path / "sparse.tar"
+    with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as archive:
+        for name, data in members[:2]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    subprocess.run(
+        ["tar", "--sparse", "-rf", str(path), "-C", str(tmp_path / "sparse-source"), tile],
+        check=True,
+    )
+    with open(path, "ab") as handle:  # as long as a bundle holding every tile
+        handle.truncate(bundle_file.stat().st_size)
+    with tarfile.open(path) as archive:
+        sparse_member = archive.getmember(tile)
+    assert sparse_member.issparse() and sparse_member.size > path.stat().st_size
+    assert "unexpected member" in _refused(path, other_educator)
+
+
+@pytest.mark.parametrize(
+    "change", [{"width": 300_000, "height": 300_000}, {"tile_size": 1}], ids=["huge", "tiny-tiles"]
+)
+def test_a_slide_beyond_the_upload_limits_is_refused_before_its_tiles(
+    bundle_file, other_educator, unchanged, change
+):
+    def enlarge(document):
+        slide = document["slides"][0]
+        slide.update(change)
+        shape = DeepZoomGeometry(slide["width"], slide["height"], slide["tile_size"])
+        slide["tiles"] = shape.total_tiles
+
+    malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(enlarge))
+    assert "larger than this portal accepts" in _refused(malformed, other_educator)
+
+
+def _reference_of(document: dict, question_type: str) -> dict:
+    key = next(q["key"] for q in document["questions"] if q["type"] == question_type)
+    return next(r for r in document["references"] if r["question"] == key)
+
+
+MANY_VERTICES = [[10 + i % 500, 10 + i // 500] for i in range(12_000)]
+BOWTIE = [[0, 0], [100, 100], [100, 0], [0, 100], [0, 0]]
+
+
+@pytest.mark.parametrize(
+    ("question_type", "geometry"),
+    [
+        ("outline", {"type": "LineString", "coordinates": MANY_VERTICES}),
+        ("outline", {"type": "Polygon", "coordinates": [BOWTIE]}),
+        ("point", {"type": "GeometryCollection", "geometries": []}),
+        ("measure", {"type": "Point", "coordinates": [1e9, 1e9]}),
+        ("text", {"type": "Point", "coordinates": [5, 5]}),
+    ],
+    ids=["too-many-vertices", "self-intersecting", "no-target", "outside", "not-spatial"],
+)
+def test_a_reference_answer_the_quiz_editor_would_refuse_is_refused(
+    bundle_file, other_educator, unchanged, question_type, geometry
+):
+    def replace(document):
+        _reference_of(document, question_type)["geometry"] = geometry
+
+    malformed = _changed(bundle_file, manifest.COURSE_MEMBER, _course_json(replace))
+    assert "reference answer" in _refused(malformed, other_educator)

@@ -1,6 +1,7 @@
 """Done-when of course bundles: export here, import into a second, empty portal (its own freshly
 migrated PostgreSQL database and data folder, in subprocesses), and the course there has the
-same tiles, annotations and tours, and its quizzes score the same answers the same way.
+same tiles (once its educator has passed the new slides through the identifier review),
+annotations and tours, and its quizzes score the same answers the same way.
 
 Both commands run under /usr/bin/time, whose elapsed seconds and peak memory are printed (the
 README's numbers come from here)."""
@@ -97,6 +98,17 @@ def test_a_bundle_brings_the_same_course_to_an_empty_portal(
     imported = _run(["manage.py", "import_course", str(bundle), "--owner", "importer"], there)
     assert "100%" in imported.stderr  # progress
     course_uuid = re.search(r"as course ([0-9a-f-]{36})", imported.stdout).group(1)
+    # The new slides wait at the review gate; the second portal's educator confirms them.
+    reviewed = _run(
+        ["manage.py", "shell", "-c",
+         "from portal.models import User; from slides import services; "
+         "from slides.models import Slide; reviewer = User.objects.get(username='importer'); "
+         "waiting = Slide.objects.filter(status='awaiting_review'); "
+         "print('REVIEWED', len([services.approve_slide(slide=s, reviewer=reviewer) "
+         "for s in waiting]))"],
+        there,
+    )  # fmt: skip
+    assert "REVIEWED 2" in reviewed.stdout
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(ANSWERS))
     printed = _run(["-m", "tests.courses.bundles.fingerprint", course_uuid, str(answers)], there)

@@ -101,6 +101,18 @@ def test_an_upload_without_a_file_is_answered_400(client, other_educator):
     assert not CourseImport.objects.exists()
 
 
+def test_a_bundle_over_the_size_limit_is_answered_400_with_the_limit(
+    client, other_educator, settings
+):
+    settings.COURSE_BUNDLE_MAX_BYTES = 1024
+    client.login(username=other_educator.username, password=PASSWORD)
+    upload = SimpleUploadedFile("big.tar", b"x" * 1025)
+    response = client.post(reverse("courses:bundle-import"), {"bundle": upload})
+    assert response.status_code == 400
+    assert "larger than this portal accepts (1.0\xa0KB)" in response.content.decode()
+    assert not CourseImport.objects.exists()
+
+
 def test_a_job_runs_once_even_when_its_task_is_delivered_again(bundle_file, other_educator):
     from django.utils import timezone
 
