@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_GET, require_http_methods
 
+from slides.models import Slide
+
 from .. import access
 from ..models import CourseImport
 from ..tasks import import_course_bundle
@@ -93,11 +95,28 @@ def _job_for(user, job_uuid) -> CourseImport:
 @require_GET
 def import_status(request, job_uuid):
     job = _job_for(request.user, job_uuid)
-    return render(request, "courses/bundle_import_status.html", {"job": job})
+    return render(request, "courses/bundle_import_status.html", _job_context(job))
 
 
 @login_required
 @require_GET
 def import_progress(request, job_uuid):
     job = _job_for(request.user, job_uuid)
-    return render(request, "courses/_bundle_import_progress.html", {"job": job})
+    return render(request, "courses/_bundle_import_progress.html", _job_context(job))
+
+
+def _job_context(job: CourseImport) -> dict:
+    """The job, and once it is done the imported course's slides still at the review gate
+    (a bundle's new slides wait there), so the educator knows what to confirm before trainees
+    can see them."""
+    waiting = []
+    if job.status == CourseImport.Status.DONE and job.course_id:
+        waiting = list(
+            Slide.objects.filter(
+                case_slides__case__module__course=job.course_id,
+                status=Slide.Status.AWAITING_REVIEW,
+            )
+            .distinct()
+            .order_by("title")
+        )
+    return {"job": job, "waiting_slides": waiting}

@@ -59,6 +59,23 @@ def test_a_waiting_import_shows_the_progress_bar_polled_by_htmx(client, other_ed
     assert reverse("courses:bundle-import-progress", args=[job.uuid]) in html
 
 
+def test_a_finished_import_lists_the_new_slides_waiting_for_review(
+    client, demo_course, case_slide, other_educator
+):
+    job = CourseImport.objects.create(
+        requested_by=other_educator, status="done", course=demo_course
+    )
+    client.login(username=other_educator.username, password=PASSWORD)
+    status_page = reverse("courses:bundle-import-status", args=[job.uuid])
+    assert "review gate" not in client.get(status_page).content.decode()  # all slides ready
+
+    slide = case_slide.slide
+    slide.__class__.objects.filter(pk=slide.pk).update(status="awaiting_review")
+    html = client.get(status_page).content.decode()
+    assert "1 new slide from the bundle waits at the review gate" in html
+    assert reverse("slides:detail", args=[slide.uuid]) in html
+
+
 @pytest.mark.slow
 def test_an_uploaded_bundle_is_imported_by_the_worker_and_a_broken_one_refused(
     celery_worker, client, bundle_file, other_educator
